@@ -1,0 +1,54 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   - creates .venv, installs, starts the dashboard on the illustrative sample data
+#   make test  - installs everything the tests need (Python packages, Debian's chromium, fonts) and runs them
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+SYSTEM_PACKAGES := chromium fonts-noto-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint format e2e system-deps demo bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+# Debian's chromium renders chart images (Kaleido) and runs the browser tests; Noto has every
+# Vietnamese diacritic. Installed only when missing.
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+run: $(STAMP) system-deps
+	@[ -f .streamlit/secrets.toml ] || { cp .streamlit/secrets.example.toml .streamlit/secrets.toml; \
+	  echo "Created .streamlit/secrets.toml with the local demo analyst account (see README)."; }
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: $(STAMP) system-deps lint
+	$(PY) -m pytest
+
+e2e: $(STAMP) system-deps
+	$(PY) -m pytest -m e2e
+
+demo: $(STAMP)
+	$(PY) -m loaders demo --force
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

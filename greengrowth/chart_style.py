@@ -1,0 +1,231 @@
+"""One look for every chart, so that a colour or a layout means the same thing on every page.
+
+Colours come from the Okabe–Ito palette, which stays distinguishable with the common forms of
+colour blindness; the font has every Vietnamese diacritic; each chart carries a title that states
+the finding and a footnote that says where the numbers come from and how recent they are.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from datetime import date
+
+import plotly.graph_objects as go
+
+from greengrowth.i18n import fmt_date, plotly_separators, t
+
+FONT_FAMILY = "Noto Sans, Arial, sans-serif"
+TEXT_COLOR = "#222222"
+MUTED_COLOR = "#666666"
+
+STATUS_ORDER = ["completed", "in_progress", "delayed", "on_hold", "not_started", "not_reported"]
+STATUS_COLORS: dict[str, str] = {
+    "completed": "#009E73",  # bluish green
+    "in_progress": "#0072B2",  # blue
+    "delayed": "#D55E00",  # vermillion
+    "on_hold": "#E69F00",  # orange
+    "not_started": "#999999",  # grey
+    "not_reported": "#DDDDDD",  # light grey: absence of news, not a state of the work
+}
+REPORTING_ORDER = ["on_time", "late", "missing"]
+REPORTING_COLORS: dict[str, str] = {
+    "on_time": "#009E73",  # bluish green, as "completed"
+    "late": "#E69F00",  # orange
+    "missing": "#D55E00",  # vermillion: the gap the province has to chase
+}
+# Okabe–Ito order for series without a meaning of their own (used as the figure's colorway).
+SERIES_COLORS = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+
+TITLE_WIDTH = 55  # characters per title line; Plotly never wraps text by itself
+EMPTY_WIDTH = 70
+FOOTNOTE_WIDTH = 90  # the footnote starts at the plot area, after the y labels
+DEFAULT_HEIGHT = 450
+_TITLE_SIZE, _SUBTITLE_SIZE, _BASE_SIZE, _FOOTNOTE_SIZE = 17, 13, 13, 11
+_LINE_SPACING = 1.3  # Plotly's line height, in font sizes
+_TITLE_PAD_TOP, _SUBTITLE_GAP, _TITLE_PAD_BOTTOM = 14, 14, 12
+_FOOTNOTE_NAME = "source_footnote"
+_EMPTY_NAME = "empty_message"
+
+
+def wrap_label(text: str, width: int = 28) -> str:
+    """Break a long name at spaces into lines of at most `width` characters joined by Plotly's <br>.
+
+    Activity and department names run to 150 characters. Truncating them would make two
+    activities look alike, so every word is kept; only a single word longer than `width` may exceed
+    it. NFC first: text typed on a Mac arrives decomposed, and its accents would count as letters.
+    """
+    lines = textwrap.wrap(
+        unicodedata.normalize("NFC", text),
+        width=width,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "<br>".join(lines)
+
+
+def status_label(code: str, lang: str) -> str:
+    """The reader's word for a status code (completed -> "Hoàn thành")."""
+    return t(f"status.{code}", lang)
+
+
+def reporting_label(code: str, lang: str) -> str:
+    """The reader's word for a reporting outcome (on_time -> "Đúng hạn")."""
+    return t(f"reporting.{code}", lang)
+
+
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1
+
+
+def _x_axis_depth(fig: go.Figure) -> int:
+    """Pixels under the plot area taken by x tick labels and x title, so the footnote clears them.
+
+    Plotly annotations cannot push margins, so this is an estimate: wrapped category labels count
+    by their lines; labels Plotly rotates by itself are not measured (use horizontal bars).
+    """
+    if fig.layout.xaxis.visible is False:
+        return 0
+    tick_lines = 1
+    for trace in fig.data:
+        x = getattr(trace, "x", None)
+        if getattr(trace, "orientation", None) != "h" and x is not None:
+            tick_lines = max([tick_lines, *(_lines(v) for v in x if isinstance(v, str))])
+    depth = 8 + 18 * tick_lines
+    title = fig.layout.xaxis.title.text
+    if title:
+        depth += 8 + 18 * _lines(title)
+    return depth
+
+
+def _title_block(title: str, subtitle: str | None) -> tuple[str, str | None, int, int]:
+    """Wrapped title and subtitle, the title's top padding, and the pixels the block takes.
+
+    Plotly's title automargin measures a wrapped title as one line and lets it run off the top, so
+    the space is computed here from the number of lines. Plotly also lifts a title of two or more
+    lines by about 0.7 em; the extra padding puts it back.
+    """
+    title = wrap_label(title, TITLE_WIDTH)
+    title_lines = _lines(title)
+    pad_top = _TITLE_PAD_TOP + (round(0.7 * _TITLE_SIZE) if title_lines > 1 else 0)
+    height = _TITLE_PAD_TOP + round(_LINE_SPACING * _TITLE_SIZE * title_lines)
+    if subtitle:
+        subtitle = wrap_label(subtitle, TITLE_WIDTH)
+        height += _SUBTITLE_GAP + round(_LINE_SPACING * _SUBTITLE_SIZE * _lines(subtitle))
+    return title, subtitle, pad_top, height + _TITLE_PAD_BOTTOM
+
+
+def _base_layout(fig: go.Figure, title: str, lang: str, subtitle: str | None) -> None:
+    title, subtitle, pad_top, title_height = _title_block(title, subtitle)
+    # The legend is placed in pixels under the title, which needs a known height; 450 is Plotly's.
+    height = fig.layout.height or DEFAULT_HEIGHT
+    fig.update_layout(
+        height=height,
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": _BASE_SIZE, "color": TEXT_COLOR},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        separators=plotly_separators(lang),
+        colorway=SERIES_COLORS,
+        title={
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"size": _SUBTITLE_SIZE, "color": MUTED_COLOR}},
+            "font": {"size": _TITLE_SIZE},
+            # Top left of the whole figure, where readers start.
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"l": 16, "t": pad_top},
+            "automargin": False,
+        },
+        # Horizontal, right under the title: read before the bars, never over tick labels. With a
+        # container y, Plotly reserves the legend's real height, however many rows it wraps to.
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": max(0.0, 1 - title_height / height),
+            "yref": "container",
+            "yanchor": "top",
+            "traceorder": "normal",
+        },
+        margin={"l": 16, "r": 24, "t": title_height, "pad": 4},
+    )
+    for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
+        axis.automargin = True
+        # Defaults a chart may override: whole numbers with thousands separators, not "20k".
+        if axis.exponentformat is None:
+            axis.exponentformat = "none"
+        if axis.separatethousands is None:
+            axis.separatethousands = True
+
+
+def apply_style(
+    fig: go.Figure,
+    *,
+    title: str,
+    lang: str,
+    source: str,
+    data_date: date | None,
+    subtitle: str | None = None,
+) -> go.Figure:
+    """Give `fig` the house style and the source footnote; call it last. Returns the same figure.
+
+    `title` should state the finding ("3 of 5 themes are behind"), not the variable.
+    """
+    _base_layout(fig, title, lang, subtitle)
+    footnote = wrap_label(
+        t("chart.source_footnote", lang, source=source, date=fmt_date(data_date, lang)),
+        FOOTNOTE_WIDTH,
+    )
+    depth = _x_axis_depth(fig)
+    # Styling twice must not stack two footnotes.
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != _FOOTNOTE_NAME]
+    fig.add_annotation(
+        name=_FOOTNOTE_NAME,
+        text=footnote,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-depth,
+        align="left",
+        showarrow=False,
+        font={"size": _FOOTNOTE_SIZE, "color": MUTED_COLOR},
+    )
+    fig.update_layout(margin={"b": depth + 16 * _lines(footnote) + 16})
+    return fig
+
+
+def empty_figure(reason: str, lang: str, title: str) -> go.Figure:
+    """A figure that says why it has nothing to show, so no chart is ever silently blank."""
+    fig = go.Figure()
+    _base_layout(fig, title, lang, None)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(
+        name=_EMPTY_NAME,
+        text=wrap_label(t("chart.empty", lang, reason=reason), EMPTY_WIDTH),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font={"size": 15, "color": MUTED_COLOR},
+    )
+    fig.update_layout(margin={"b": 24})
+    return fig

@@ -1,0 +1,27 @@
+"""Every SQL query the app runs, by name, with ? parameters (never formatted user input).
+
+One module per subject: catalog (the plan), submissions (uploads and history), dashboard (the
+leadership pages' aggregates). `run(con, name, params)` finds a query by name in any of them. DDL and
+the documented views live in greengrowth/store.py.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from greengrowth.queries import catalog, dashboard, submissions
+from greengrowth.queries.base import run_sql
+from greengrowth.queries.catalog import department_scope, plan, reporting_departments
+from greengrowth.queries.submissions import submission_rows
+
+SQL: dict[str, str] = {**catalog.SQL, **submissions.SQL, **dashboard.SQL}
+
+__all__ = ["SQL", "department_scope", "plan", "reporting_departments", "run", "submission_rows"]
+
+
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = ()
+) -> pd.DataFrame:
+    """Run the named query with its parameters and return a DataFrame."""
+    return run_sql(con, SQL[name], params)

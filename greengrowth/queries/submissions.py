@@ -1,0 +1,52 @@
+"""Queries about submissions: history, one submission's rows, the current one per department."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from greengrowth.queries.base import run_sql
+
+SQL: dict[str, str] = {
+    # ---- submissions ----------------------------------------------------------------------
+    "submission_by_sha": "SELECT submission_id, status FROM submissions WHERE sha256 = ?",
+    "current_submission": """
+        SELECT submission_id, uploaded_at, reported_on FROM current_submissions
+        WHERE plan_id = ? AND department_code = ? AND period = ?""",
+    "submission_activity_rows": """
+        SELECT activity_no, status, percent_complete, done_text, difficulties
+        FROM activity_report WHERE submission_id = ? ORDER BY activity_no""",
+    "submission_task_rows": """
+        SELECT task_id, status, achieved_value, completed_on, note
+        FROM priority_task_report WHERE submission_id = ? ORDER BY task_id""",
+    "submission_indicator_rows": """
+        SELECT indicator_code, district_code, year, value, note
+        FROM indicator_value WHERE submission_id = ?
+        ORDER BY indicator_code, district_code NULLS FIRST, year""",
+    "submission_spending_rows": """
+        SELECT activity_no, funding_source, amount_million_vnd
+        FROM activity_spending WHERE submission_id = ? ORDER BY activity_no, funding_source""",
+    "submission": "SELECT * FROM submissions WHERE submission_id = ?",
+    "submission_history": """
+        SELECT s.submission_id, s.uploaded_at, s.uploaded_by, s.file_name, s.department_code,
+               s.period, s.reported_on, s.n_activity_rows, s.n_task_rows, s.n_indicator_rows,
+               s.status, s.derived_from, s.illustrative, s.withdrawn_reason,
+               (c.submission_id IS NOT NULL) AS is_current
+        FROM submissions s LEFT JOIN current_submissions c USING (submission_id)
+        WHERE s.plan_id = ? ORDER BY s.uploaded_at DESC, s.submission_id DESC""",
+}
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: list | tuple = ()) -> pd.DataFrame:
+    """Run one of this module's named queries."""
+    return run_sql(con, SQL[name], params)
+
+
+def submission_rows(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict[str, pd.DataFrame]:
+    """Everything one submission reported, table by table."""
+    return {
+        "activities": run(con, "submission_activity_rows", [submission_id]),
+        "spending": run(con, "submission_spending_rows", [submission_id]),
+        "tasks": run(con, "submission_task_rows", [submission_id]),
+        "indicators": run(con, "submission_indicator_rows", [submission_id]),
+    }

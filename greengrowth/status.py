@@ -1,0 +1,141 @@
+"""What people type into a status sheet, turned into canonical values.
+
+Departments type Vietnamese by hand: with or without diacritics, in NFC or NFD, in any case, with stray
+spaces, and percentages as 80, "80%", 0.8 or "80,5". Everything that reads a cell goes through here so
+that the CLI, the upload page and the tests agree on what is accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+STATUS_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "status_words.csv"
+STATUS_CODES = ("not_started", "in_progress", "completed", "delayed", "on_hold")
+
+
+def clean_text(value: object) -> str:
+    """NFC, trimmed, inner whitespace collapsed; control characters dropped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
+def fold(value: object) -> str:
+    """Lower-case, diacritics removed (đ -> d), single spaces: the key for forgiving matches."""
+    text = unicodedata.normalize("NFD", clean_text(value).casefold())
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", text.replace("đ", "d")).strip()
+
+
+@cache
+def _status_lookup() -> tuple[dict[str, str], dict[str, set[str]]]:
+    exact: dict[str, str] = {}
+    folded: dict[str, set[str]] = {}
+    with STATUS_WORDS_FILE.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code, word = row["status_code"], clean_text(row["word"]).casefold()
+            exact[word] = code
+            folded.setdefault(fold(word), set()).add(code)
+    for code in STATUS_CODES:
+        exact.setdefault(code, code)
+        folded.setdefault(code.replace("_", " "), set()).add(code)
+    return exact, folded
+
+
+def parse_status(value: object) -> str | None:
+    """Canonical status code, or None when the word is unknown or ambiguous without diacritics."""
+    text = clean_text(value).casefold()
+    if not text:
+        return None
+    exact, folded = _status_lookup()
+    if text in exact:
+        return exact[text]
+    candidates = folded.get(fold(text), set())
+    return next(iter(candidates)) if len(candidates) == 1 else None
+
+
+def accepted_status_words() -> list[str]:
+    """The Vietnamese words offered in the template's dropdown, one per status."""
+    return ["Chưa thực hiện", "Đang thực hiện", "Hoàn thành", "Chậm tiến độ", "Tạm dừng"]
+
+
+_VI_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_number(value: object) -> float | None:
+    """A number from a cell; accepts Vietnamese (1.234,5) and English (1,234.5) writing.
+
+    Raises ValueError when the cell has text that is not a number; returns None when it is empty.
+    """
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return None
+    if isinstance(value, int | float):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if isinstance(value, float) and math.isinf(value):
+            raise ValueError(value)
+        return float(value)
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return None
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        text = text.replace(thousands, "").replace(decimal, ".")
+    elif "," in text:
+        text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
+    elif _VI_THOUSANDS.match(text):
+        text = text.replace(".", "")
+    number = float(text)  # raises ValueError for anything else
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(value)
+    return number
+
+
+def parse_percent(value: object) -> float | None:
+    """Percent complete on a 0..100 scale from 80, "80%", "80,5 %" or a fraction such as 0.8.
+
+    A bare number between 0 and 1 is read as a fraction (Excel stores a cell formatted as 80% as
+    0.8), so 1 means 100%. Raises ValueError for text that is not a percentage.
+    """
+    text = clean_text(value) if isinstance(value, str) else None
+    if text is not None and text.endswith("%"):
+        number = parse_number(text[:-1])
+        return number
+    number = parse_number(value)
+    if number is None:
+        return None
+    if 0 < number <= 1:
+        return round(number * 100, 6)
+    return number
+
+
+def parse_date(value: object) -> date | None:
+    """A date from an Excel date cell or text written dd/mm/yyyy (Vietnamese) or yyyy-mm-dd."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if not text:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(value)

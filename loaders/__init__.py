@@ -1,0 +1,1 @@
+"""The way in: Excel templates, reading and validating workbooks, ingestion, demo data."""

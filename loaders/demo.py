@@ -1,0 +1,181 @@
+"""Build the demo database: the catalog plus generated, clearly illustrative submissions.
+
+Every sample submission is a real template workbook, filled in by this script and ingested through
+loaders.ingest, so the demo exercises the same path as a department's upload. Workbooks are marked
+"Dữ liệu minh họa" inside and named "minh-hoa_..." on disk; nothing here is a real figure.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import duckdb
+from openpyxl import load_workbook
+
+from greengrowth import catalog as catalog_mod
+from greengrowth import queries, store
+from greengrowth.status import accepted_status_words
+from loaders import layout as L
+from loaders.ingest import ingest_bytes
+from loaders.template import build_template
+
+SEED = 20181015
+STATUS_WORD = dict(
+    zip(
+        ["not_started", "in_progress", "completed", "delayed", "on_hold"],
+        accepted_status_words(),
+        strict=True,
+    )
+)
+# Reports that never arrive and reports sent late, so the reporting page has something to show.
+MISSING = {("DIC", 2019), ("DOLISA", 2020), ("DOH", 2018), ("DOC", 2020)}
+DEMO_USER = "demo (dữ liệu minh họa)"
+
+
+def load_all_catalogs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Load every plan folder under data/plan/ into the store."""
+    plan_ids = catalog_mod.available_plans()
+    for plan_id in plan_ids:
+        store.load_catalog(con, catalog_mod.load_catalog(plan_id))
+    return plan_ids
+
+
+def _progress(rng: random.Random, activity_no: int, year: int, start: int) -> tuple[str, float]:
+    """A plausible trajectory per activity: progress grows year on year, some stall."""
+    local = random.Random(f"{SEED}-{activity_no}")
+    speed = local.uniform(15, 45)
+    stalls = local.random() < 0.15
+    pct = min(100.0, round(speed * (year - start + 1) + rng.uniform(-5, 5)))
+    if stalls:
+        return ("delayed" if year > start else "not_started", min(pct, 20.0) if year > start else 0)
+    if pct >= 100:
+        return "completed", 100.0
+    if pct <= 0:
+        return "not_started", 0.0
+    if local.random() < 0.05:
+        return "on_hold", max(pct, 5.0)
+    return "in_progress", max(pct, 5.0)
+
+
+def fill_workbook(
+    template: bytes, period: int, plan_start: int, rng: random.Random, reported_on: date
+) -> bytes:
+    """Fill a template as a department would (values only; the layout stays the template's)."""
+    wb = load_workbook(io.BytesIO(template))
+    info = wb[L.SHEET_INFO]
+    for row in info.iter_rows(min_row=2):
+        if row[0].value == "reported_on":
+            row[2].value = reported_on
+        elif row[0].value == "prepared_by":
+            row[2].value = "Cán bộ minh họa"
+    acts = wb[L.SHEET_ACTIVITIES]
+    spend_cols = range(len(L.ACTIVITY_COLUMNS) + 1, acts.max_column + 1)
+    for row in acts.iter_rows(min_row=2):
+        if row[0].value is None:
+            continue
+        status, pct = _progress(rng, int(row[0].value), period, plan_start)
+        row[2].value = STATUS_WORD[status]
+        row[3].value = pct
+        row[4].value = f"Kết quả minh họa năm {period} cho hoạt động {row[0].value}."
+        if status == "delayed":
+            row[5].value = "Khó khăn minh họa: chưa bố trí được kinh phí."
+        for col in spend_cols:
+            if rng.random() < 0.35:
+                acts.cell(row=row[0].row, column=col).value = round(rng.uniform(50, 2500), 1)
+    tasks = wb[L.SHEET_TASKS]
+    for row in tasks.iter_rows(min_row=2):
+        if row[0].value is None:
+            continue
+        local = random.Random(f"{SEED}-{row[0].value}")
+        done_year = plan_start + local.choice([0, 0, 0, 1, 1, 2, 3])
+        if period >= done_year and done_year <= plan_start + 2:
+            row[4].value = STATUS_WORD["completed"]
+            latest = min(date(done_year, 12, 28), reported_on - timedelta(days=7))
+            row[6].value = date(done_year, 3, 1) + timedelta(
+                days=local.randint(0, max(0, (latest - date(done_year, 3, 1)).days))
+            )
+        else:
+            row[4].value = STATUS_WORD["delayed" if period > plan_start else "in_progress"]
+        if row[3].value:  # a task with a quantitative target
+            row[5].value = local.choice([0, 1, 2]) if period >= done_year else 0
+    inds = wb[L.SHEET_INDICATORS]
+    prefilled = [r for r in inds.iter_rows(min_row=2) if r[0].value]
+    next_row = inds.max_row + 1
+    for row in prefilled:
+        base = _indicator_base(str(row[0].value), str(row[2].value or ""))
+        years = range(plan_start, period + 1)
+        row[5].value = _indicator_value(base, period - plan_start, str(row[0].value))
+        for year in years:  # earlier years too, so each indicator has a series
+            if year == period:
+                continue
+            inds.cell(row=next_row, column=1, value=row[0].value)
+            inds.cell(row=next_row, column=4, value=L.WHOLE_PROVINCE)
+            inds.cell(row=next_row, column=5, value=year)
+            inds.cell(
+                row=next_row,
+                column=6,
+                value=_indicator_value(base, year - plan_start, str(row[0].value)),
+            )
+            next_row += 1
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _indicator_base(code: str, unit: str) -> float:
+    local = random.Random(f"{SEED}-{code}")
+    if unit.strip() == "%":
+        return round(local.uniform(1.5, 4.0), 2)
+    if "tco2" in code or "ghg" in code:
+        return round(local.uniform(8e6, 12e6), -3)
+    return float(local.randint(3, 40))
+
+
+def _indicator_value(base: float, step: int, code: str) -> float:
+    growth = 0.97 if ("ghg" in code) else 1.25
+    value = base * growth**step
+    return round(value, 2) if value < 100 else round(value)
+
+
+def _report_date(rng: random.Random, period: int) -> date:
+    """Most reports arrive in September or early October; about one in five is late."""
+    if rng.random() < 0.2:
+        return date(period, 10, 15) + timedelta(days=rng.randint(0, 50))
+    return date(period, 9, 1) + timedelta(days=rng.randint(0, 43))
+
+
+def build_demo(
+    path: Path | None = None, workbook_dir: Path | None = None, periods: list[int] | None = None
+) -> dict[str, int]:
+    """Create (or refill) the demo database; returns counts of what was stored."""
+    path = Path(path or store.db_path())
+    rng = random.Random(SEED)
+    stored = rejected = 0
+    with store.connect(path) as con:
+        plan_ids = load_all_catalogs(con)
+        for plan_id in plan_ids:
+            plan = queries.plan(con, plan_id)
+            start, end = int(plan["period_start"]), int(plan["period_end"])
+            departments = queries.reporting_departments(con, plan_id)["department_code"]
+            for period in periods or range(start, end + 1):
+                for dept in departments:
+                    if (dept, period) in MISSING:
+                        continue
+                    reported_on = _report_date(rng, period)
+                    template = build_template(con, plan_id, dept, period, illustrative=True)
+                    data = fill_workbook(template, period, start, rng, reported_on)
+                    name = f"minh-hoa_{plan_id}_{dept}_{period}.xlsx"
+                    if workbook_dir is not None:
+                        workbook_dir.mkdir(parents=True, exist_ok=True)
+                        (workbook_dir / name).write_bytes(data)
+                    uploaded = datetime.combine(reported_on, time(9, 30))
+                    result = ingest_bytes(con, data, name, DEMO_USER, now=uploaded)
+                    if result.outcome == "accepted":
+                        stored += 1
+                    else:
+                        rejected += 1
+                        raise RuntimeError(f"demo workbook {name} rejected: {result.problems[:3]}")
+    return {"plans": len(plan_ids), "submissions": stored, "rejected": rejected}

@@ -1,0 +1,298 @@
+"""Read, validate and store one workbook: all of it or nothing.
+
+The same function serves the CLI, the upload page and the demo builder, so the demo exercises the real
+path. A file is identified by its SHA-256: the very same bytes are never stored twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from greengrowth import queries, store
+from greengrowth.i18n import t
+from loaders.problems import Problem, problem
+from loaders.validate import ParsedSubmission, validate
+from loaders.workbook import read_workbook
+
+
+@dataclass
+class Change:
+    """One difference against the current data for the same department and period."""
+
+    kind: str  # activity | task | indicator
+    key: str
+    before: str | None
+    after: str
+    text_vi: str
+    text_en: str
+
+    def text(self, lang: str = "vi") -> str:
+        return self.text_en if lang == "en" else self.text_vi
+
+
+@dataclass
+class IngestResult:
+    file_name: str
+    sha256: str
+    size_bytes: int
+    outcome: str  # accepted | would_accept | rejected | duplicate
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    parsed: ParsedSubmission | None = None
+    submission_id: int | None = None
+    replaces: int | None = None  # the submission that was current before
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in {"accepted", "would_accept", "duplicate"}
+
+    def counts(self) -> dict[str, int]:
+        p = self.parsed
+        if p is None:
+            return {"activities": 0, "tasks": 0, "indicators": 0}
+        return {
+            "activities": len(p.activities),
+            "tasks": len(p.tasks),
+            "indicators": len(p.indicators),
+        }
+
+
+def ingest_bytes(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    uploaded_by: str,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    derived_from: int | None = None,
+) -> IngestResult:
+    """Validate a workbook and, unless dry_run or it has problems, store it in one transaction."""
+    now = now or datetime.now()
+    sha = hashlib.sha256(data).hexdigest()
+    result = IngestResult(file_name=file_name, sha256=sha, size_bytes=len(data), outcome="rejected")
+    existing = queries.run(con, "submission_by_sha", [sha])
+    if not existing.empty:
+        result.outcome = "duplicate"
+        result.submission_id = int(existing["submission_id"].iloc[0])
+        result.problems = [problem("duplicate_file", value=result.submission_id)]
+        return result
+    raw, problems = read_workbook(data)
+    if raw is None or problems:
+        result.problems = problems
+        return result
+    parsed, problems = validate(con, raw, now.date())
+    result.parsed, result.problems = parsed, problems
+    if problems or parsed is None:
+        return result
+    current = queries.run(
+        con, "current_submission", [parsed.plan_id, parsed.department_code, parsed.period]
+    )
+    if not current.empty:
+        result.replaces = int(current["submission_id"].iloc[0])
+    result.changes = diff_against(con, parsed, result.replaces)
+    if dry_run:
+        result.outcome = "would_accept"
+        return result
+    store.save_original(data, sha)
+    with store.transaction(con):
+        result.submission_id = _insert(con, parsed, result, uploaded_by, now, derived_from)
+    result.outcome = "accepted"
+    return result
+
+
+def _insert(
+    con,
+    parsed: ParsedSubmission,
+    result: IngestResult,
+    uploaded_by: str,
+    now: datetime,
+    derived_from: int | None,
+) -> int:
+    submission_id = con.execute("SELECT nextval('submission_id_seq')").fetchone()[0]
+    counts = result.counts()
+    con.execute(
+        "INSERT INTO submission VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            submission_id,
+            parsed.plan_id,
+            parsed.department_code,
+            parsed.period,
+            result.file_name,
+            result.sha256,
+            result.size_bytes,
+            now,
+            uploaded_by,
+            parsed.reported_on,
+            parsed.prepared_by,
+            derived_from,
+            parsed.illustrative,
+            counts["activities"],
+            counts["tasks"],
+            counts["indicators"],
+        ],
+    )
+    con.execute(
+        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'accepted', ?, ?, ?)",
+        [
+            submission_id,
+            now,
+            uploaded_by,
+            None if derived_from is None else f"derived from {derived_from}",
+        ],
+    )
+    tables = {
+        "activity_report": (
+            parsed.activities,
+            ["activity_no", "status", "percent_complete", "done_text", "difficulties"],
+        ),
+        "activity_spending": (parsed.spending, ["activity_no", "funding_source", "amount"]),
+        "priority_task_report": (
+            parsed.tasks,
+            ["task_id", "status", "achieved_value", "completed_on", "note"],
+        ),
+        "indicator_value": (
+            parsed.indicators,
+            ["indicator_code", "district_code", "year", "value", "note"],
+        ),
+    }
+    for table, (rows, columns) in tables.items():
+        if not rows:
+            continue
+        frame = pd.DataFrame(rows, columns=columns)
+        frame.insert(0, "submission_id", submission_id)
+        con.register("_rows", frame)
+        con.execute(f"INSERT INTO {table} SELECT * FROM _rows")  # noqa: S608 (fixed table names)
+        con.unregister("_rows")
+    return int(submission_id)
+
+
+def withdraw(
+    con: duckdb.DuckDBPyConnection,
+    submission_id: int,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """Mark a submission withdrawn (recorded as an event); the previous one becomes current again."""
+    row = queries.run(con, "submission", [submission_id])
+    if row.empty:
+        raise ValueError(f"Không có lần nộp số {submission_id} / no such submission")
+    if row["status"].iloc[0] == "withdrawn":
+        raise ValueError(f"Lần nộp số {submission_id} đã được rút / already withdrawn")
+    if not reason.strip():
+        raise ValueError("Cần ghi lý do rút / a reason is required")
+    with store.transaction(con):
+        con.execute(
+            "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'withdrawn', ?, ?, ?)",
+            [submission_id, now or datetime.now(), actor, reason.strip()],
+        )
+
+
+def _status_text(status: str | None, pct: float | None, lang: str) -> str:
+    if status is None:
+        return t("status.not_reported", lang)
+    label = t(f"status.{status}", lang)
+    return label if pct is None or pd.isna(pct) else f"{label} {pct:g}%"
+
+
+def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Change]:
+    """What this submission changes against the current one (or everything, if there is none)."""
+    before = queries.submission_rows(con, previous) if previous is not None else None
+    changes: list[Change] = []
+    old_acts = (
+        {}
+        if before is None
+        else {
+            int(r.activity_no): (r.status, r.percent_complete)
+            for r in before["activities"].itertuples()
+        }
+    )
+    for row in parsed.activities:
+        old = old_acts.get(row["activity_no"])
+        new = (row["status"], row["percent_complete"])
+        if old is not None and old[0] == new[0] and _same(old[1], new[1]):
+            continue
+        texts = {}
+        for lang, word in (("vi", "Hoạt động"), ("en", "Activity")):
+            old_txt = _status_text(*old, lang) if old else t("status.not_reported", lang)
+            texts[lang] = f"{word} {row['activity_no']}: {old_txt} -> {_status_text(*new, lang)}"
+        changes.append(
+            Change(
+                "activity",
+                str(row["activity_no"]),
+                None if old is None else old[0],
+                row["status"],
+                texts["vi"],
+                texts["en"],
+            )
+        )
+    old_tasks = (
+        {}
+        if before is None
+        else {r.task_id: (r.status, r.achieved_value) for r in before["tasks"].itertuples()}
+    )
+    for row in parsed.tasks:
+        old = old_tasks.get(row["task_id"])
+        if old is not None and old[0] == row["status"] and _same(old[1], row["achieved_value"]):
+            continue
+        texts = {}
+        for lang, word in (("vi", "Nhiệm vụ"), ("en", "Task")):
+            old_txt = t(f"status.{old[0]}", lang) if old else t("status.not_reported", lang)
+            texts[lang] = (
+                f"{word} {row['task_id']}: {old_txt} -> {t('status.' + row['status'], lang)}"
+            )
+        changes.append(
+            Change(
+                "task",
+                row["task_id"],
+                None if old is None else old[0],
+                row["status"],
+                texts["vi"],
+                texts["en"],
+            )
+        )
+    old_values = (
+        {}
+        if before is None
+        else {
+            (
+                r.indicator_code,
+                None if pd.isna(r.district_code) else r.district_code,
+                int(r.year),
+            ): r.value
+            for r in before["indicators"].itertuples()
+        }
+    )
+    for row in parsed.indicators:
+        key = (row["indicator_code"], row["district_code"], row["year"])
+        old = old_values.get(key)
+        if old is not None and _same(old, row["value"]):
+            continue
+        where = f" [{row['district_code']}]" if row["district_code"] else ""
+        label = f"{row['indicator_code']}{where} {row['year']}"
+        old_txt = "–" if old is None else f"{old:g}"
+        changes.append(
+            Change(
+                "indicator",
+                label,
+                None if old is None else f"{old:g}",
+                f"{row['value']:g}",
+                f"Chỉ tiêu {label}: {old_txt} -> {row['value']:g}",
+                f"Indicator {label}: {old_txt} -> {row['value']:g}",
+            )
+        )
+    return changes
+
+
+def _same(a, b) -> bool:
+    a_na = a is None or (isinstance(a, float) and pd.isna(a))
+    b_na = b is None or (isinstance(b, float) and pd.isna(b))
+    if a_na or b_na:
+        return a_na and b_na
+    return abs(float(a) - float(b)) < 1e-9

@@ -1,0 +1,102 @@
+"""What every page shares: the plan and period pickers, the illustrative-data banner, chart output."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from greengrowth.export import figure_png
+from greengrowth.i18n import t
+from greengrowth.queries import catalog as catalog_queries
+from greengrowth.queries import dashboard as dashboard_queries
+from ui.data import load
+from ui.state import url_select
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs to know: language, plan, period, and the data's date and nature."""
+
+    lang: str
+    plan_id: str
+    plan: dict
+    period: int
+    periods: list[int]
+    data_date: date | None
+    illustrative: bool
+
+    @property
+    def source(self) -> str:
+        return t("common.source_store", self.lang)
+
+
+def plan_and_period(lang: str) -> Context | None:
+    """Sidebar pickers for plan and reporting period (in the URL); defaults follow the data."""
+    plans = load(catalog_queries.run, "plans", ())
+    if plans.empty:
+        st.error(t("common.no_plan", lang))
+        return None
+    title_col = "title_en" if lang == "en" else "title_vi"
+    titles = dict(zip(plans["plan_id"], plans[title_col], strict=True))
+    latest = {pid: load(dashboard_queries.latest_period, pid) for pid in plans["plan_id"]}
+    with_data = [pid for pid in plans["plan_id"] if latest[pid] is not None]
+    default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
+    plan_id = url_select(
+        "plan",
+        t("common.plan", lang),
+        list(plans["plan_id"]),
+        default_plan,
+        format_func=lambda pid: titles[pid],
+    )
+    plan = load(catalog_queries.plan, plan_id)
+    periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
+    default_period = latest[plan_id] or periods[-1]
+    period = url_select("period", t("common.period", lang), periods, default_period, cast=int)
+    info = load(dashboard_queries.data_date, plan_id)
+    data_date = info.get("data_date")
+    data_date = None if data_date is None or data_date != data_date else data_date.date()
+    return Context(
+        lang=lang,
+        plan_id=plan_id,
+        plan=plan,
+        period=int(period),
+        periods=periods,
+        data_date=data_date,
+        illustrative=bool(info.get("illustrative")),
+    )
+
+
+def illustrative_banner(ctx: Context) -> None:
+    """Sample data must never pass for real: say so on every page that shows it."""
+    if ctx.illustrative:
+        st.warning(t("common.illustrative_banner", ctx.lang))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
+    """The chart, plus a PNG download for slides (rendered only when clicked)."""
+    st.plotly_chart(
+        fig,
+        key=f"chart_{key}",
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": _slug(key)},
+        },
+    )
+    st.download_button(
+        t("common.download_png", ctx.lang),
+        data=functools.partial(figure_png, fig),
+        file_name=f"{_slug(key)}-{ctx.period}-{ctx.lang}.png",
+        mime="image/png",
+        key=f"png_{key}",
+        on_click="ignore",
+        icon=":material/download:",
+    )

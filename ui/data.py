@@ -1,0 +1,63 @@
+"""Cached access to the store, keyed by the data version, so reruns never recompute unchanged results.
+
+Pages call `load(fn, *args)` with a function from greengrowth.queries; the result is cached per database
+file, data version and arguments. Any write (upload, withdrawal, catalog reload) bumps the version.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from greengrowth import store
+from greengrowth.catalog import available_plans
+from greengrowth.catalog import load_catalog as read_catalog
+
+
+def db_file() -> str:
+    return str(store.db_path())
+
+
+def data_version() -> int:
+    with store.connect(Path(db_file())) as con:
+        return store.data_version(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(db: str, version: int, func: str, args: tuple):
+    module, name = func.rsplit(".", 1)
+    fn = getattr(importlib.import_module(module), name)
+    with store.connect(Path(db)) as con:
+        return fn(con, *args)
+
+
+def load(fn: Callable, *args):
+    """Result of fn(con, *args), cached until the data changes."""
+    return _cached(db_file(), data_version(), f"{fn.__module__}.{fn.__qualname__}", tuple(args))
+
+
+@st.cache_resource(show_spinner=False)
+def _prepared(db: str) -> bool:
+    path = Path(db)
+    is_new = not path.exists()  # never add demo rows to a database that already exists
+    with store.connect(path) as con:
+        if con.execute("SELECT count(*) FROM plan").fetchone()[0] == 0:
+            for plan_id in available_plans():
+                store.load_catalog(con, read_catalog(plan_id))
+    if is_new and os.environ.get("GG_NO_DEMO") != "1":
+        from loaders.demo import build_demo  # imported late: only the first start needs it
+
+        build_demo(path)
+    return True
+
+
+def ensure_database() -> None:
+    """On first start (no database file yet) load the catalog and build the illustrative demo data.
+
+    GG_NO_DEMO=1 starts with the catalog only (an empty store), as tests and real deployments want.
+    """
+    _prepared(db_file())
