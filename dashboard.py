@@ -5,22 +5,34 @@ from __future__ import annotations
 import streamlit as st
 
 from greengrowth.i18n import t
+from ui.auth import sidebar_account
 from ui.data import ensure_database
 from ui.state import language_switch
 
 st.set_page_config(page_title="Tăng trưởng xanh Bình Dương", page_icon="🌿", layout="wide")
 ensure_database()
 lang = language_switch()
+sidebar_account(lang)
+
+
+def page(path: str, key: str, icon: str, **kwargs) -> st.Page:
+    return st.Page(path, title=t(f"page.{key}", lang), icon=icon, url_path=key, **kwargs)
+
 
 pages = {
     t("nav.section.leadership", lang): [
-        st.Page(
-            "pages/overview.py",
-            title=t("page.overview", lang),
-            icon=":material/dashboard:",
-            default=True,
-            url_path="overview",
-        ),
+        page("pages/overview.py", "overview", ":material/dashboard:", default=True),
+        page("pages/by_theme.py", "by_theme", ":material/account_tree:"),
+        page("pages/by_department.py", "by_department", ":material/apartment:"),
+        page("pages/priorities.py", "priorities", ":material/flag:"),
+        page("pages/indicators.py", "indicators", ":material/monitoring:"),
+        page("pages/reporting.py", "reporting", ":material/fact_check:"),
+        page("pages/plan.py", "plan", ":material/menu_book:"),
+    ],
+    t("nav.section.analyst", lang): [
+        page("pages/templates.py", "templates", ":material/download:"),
+        page("pages/upload.py", "upload", ":material/upload_file:"),
+        page("pages/history.py", "history", ":material/history:"),
     ],
 }
 st.navigation(pages).run()
