@@ -18,6 +18,9 @@ from babel.numbers import format_decimal
 
 LANGS = ("vi", "en")
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
+# One file per area (strings.yaml, strings_analyst.yaml, ...) so that people adding strings for
+# different pages do not edit the same file; a key may live in only one of them.
+STRINGS_FILES = sorted(Path(__file__).parent.glob("strings*.yaml"))
 MISSING = "–"  # en dash: an empty cell reads as "no value", a 0 would be a claim
 
 _DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
@@ -28,13 +31,18 @@ _PLOTLY_SEPARATORS = {"vi": ",.", "en": ".,"}
 @cache
 def strings() -> dict[str, dict[str, str]]:
     """All UI strings, read once; a malformed entry fails here, not on the page that uses it."""
-    with STRINGS_FILE.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
-    for key, entry in data.items():
-        if not isinstance(entry, dict) or not all(
-            isinstance(entry.get(lang), str) for lang in LANGS
-        ):
-            raise ValueError(f"{STRINGS_FILE.name}: {key!r} needs text for each of {LANGS}")
+    data: dict[str, dict[str, str]] = {}
+    for path in STRINGS_FILES:
+        with path.open(encoding="utf-8") as fh:
+            part = yaml.safe_load(fh) or {}
+        for key, entry in part.items():
+            if key in data:
+                raise ValueError(f"{path.name}: {key!r} is already defined in another strings file")
+            if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(lang), str) for lang in LANGS
+            ):
+                raise ValueError(f"{path.name}: {key!r} needs text for each of {LANGS}")
+            data[key] = entry
     return data
 
 
@@ -53,7 +61,7 @@ def t(key: str, lang: str = "vi", **kwargs: object) -> str:
     try:
         text = strings()[key][lang]
     except KeyError:
-        raise KeyError(f"no UI string {key!r} in {STRINGS_FILE.name}") from None
+        raise KeyError(f"no UI string {key!r} in strings*.yaml") from None
     return text.format(**kwargs) if kwargs else text
 
 

@@ -44,8 +44,10 @@ def _placeholders(text: str) -> set[str]:
 
 def test_strings_file_has_no_duplicate_keys() -> None:
     """YAML silently keeps the last of two equal keys; several people add strings, so refuse it."""
-    root = yaml.compose(i18n.STRINGS_FILE.read_text(encoding="utf-8"))
-    keys = [key_node.value for key_node, _ in root.value]
+    keys = []
+    for path in i18n.STRINGS_FILES:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+        keys += [key_node.value for key_node, _ in root.value]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
 
 

@@ -86,6 +86,7 @@ def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
     st.plotly_chart(
         fig,
         key=f"chart_{key}",
+        theme=None,  # the house style (chart_style) already decides every colour and font
         config={
             "displaylogo": False,
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": _slug(key)},

@@ -57,16 +57,39 @@ def server(e2e_data_dir):
     secrets_dir = e2e_data_dir / "secrets"
     secrets_dir.mkdir()
     shutil.copy(ROOT / ".streamlit" / "secrets.example.toml", secrets_dir / "secrets.toml")
-    env = {**os.environ, "GG_DB": str(db), "GG_FILES": str(e2e_data_dir / "files"),
-           "BROWSER_PATH": CHROMIUM}
+    env = {
+        **os.environ,
+        "GG_DB": str(db),
+        "GG_FILES": str(e2e_data_dir / "files"),
+        "BROWSER_PATH": CHROMIUM,
+    }
     # Build the demo database before the server starts, so the first page paints quickly.
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--force"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "loaders", "demo", "--force"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     log = (e2e_data_dir / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--secrets.files", str(secrets_dir / "secrets.toml")],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--secrets.files",
+            str(secrets_dir / "secrets.toml"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
