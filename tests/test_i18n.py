@@ -47,7 +47,7 @@ def test_strings_file_has_no_duplicate_keys() -> None:
     keys = []
     for path in i18n.STRINGS_FILES:
         root = yaml.compose(path.read_text(encoding="utf-8"))
-        keys += [key_node.value for key_node, _ in root.value]
+        keys += [key_node.value for key_node, _ in (root.value if root else [])]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
 
 
