@@ -265,6 +265,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+def plan_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Plans loaded in the store."""
+    return [r[0] for r in con.execute("SELECT plan_id FROM plan ORDER BY plan_id").fetchall()]
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """A number that changes whenever anything is written; cache keys use it."""
     return int(con.execute("SELECT version FROM data_version").fetchone()[0])

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         rejected = False
         with store.connect() as con:
-            if con.execute("SELECT count(*) FROM plan").fetchone()[0] == 0:
+            if not store.plan_ids(con):
                 load_all_catalogs(con)
             for path in args.files:
                 result = ingest_bytes(

@@ -45,7 +45,7 @@ def _prepared(db: str) -> bool:
     path = Path(db)
     is_new = not path.exists()  # never add demo rows to a database that already exists
     with store.connect(path) as con:
-        if con.execute("SELECT count(*) FROM plan").fetchone()[0] == 0:
+        if not store.plan_ids(con):
             for plan_id in available_plans():
                 store.load_catalog(con, read_catalog(plan_id))
     if is_new and os.environ.get("GG_NO_DEMO") != "1":
