@@ -1,8 +1,169 @@
-"""Placeholder: analyst sign-in (issue 4)."""
+"""Analyst sign-in: accounts from st.secrets["analysts"] (bcrypt hashes), or st.login when an OIDC
+provider is configured in [auth]. Viewing needs no account; uploading, correcting and withdrawing do.
+
+The signed-in user name lives in st.session_state; the account itself is looked up in the secrets on
+every run, so removing an account from secrets.toml takes effect at once.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Mapping
+
+import streamlit as st
+
+from greengrowth.auth import Account, AccountError, account_for_email, authenticate, load_accounts
+from greengrowth.i18n import t
+
+SESSION_KEY = "analyst_user"
+_FAILURES_KEY = "signin_failures"
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 30
+
+log = logging.getLogger(__name__)
+
+
+def _plain(value):
+    """st.secrets tables as plain dicts and lists."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _secret(name: str):
+    try:
+        return _plain(st.secrets.get(name))
+    except Exception:  # no secrets file at all: nobody can sign in, viewing still works
+        return None
+
+
+def accounts() -> dict[str, Account]:
+    """The configured analyst accounts; raises AccountError for a malformed secrets entry."""
+    return load_accounts(_secret("analysts"))
+
+
+def _safe_accounts() -> dict[str, Account]:
+    try:
+        return accounts()
+    except AccountError:
+        log.exception("analyst accounts in secrets are malformed")
+        return {}
+
+
+def _oidc_providers() -> list[str | None]:
+    """Providers for st.login: [None] for a single [auth] provider, else the named sub-tables."""
+    auth = _secret("auth")
+    if not isinstance(auth, dict):
+        return []
+    if auth.get("client_id"):
+        return [None]
+    return [name for name, value in auth.items() if isinstance(value, dict)]
+
+
+def _oidc_email() -> str | None:
+    if not _oidc_providers():
+        return None
+    try:
+        return st.user.get("email") if st.user.is_logged_in else None
+    except Exception:
+        return None
+
+
+def current_user() -> Account | None:
+    """The signed-in analyst, or None for a visitor."""
+    known = _safe_accounts()
+    username = st.session_state.get(SESSION_KEY)
+    if username and username in known:
+        return known[username]
+    return account_for_email(known, _oidc_email())
+
+
+def require_analyst(lang: str) -> Account:
+    """The signed-in analyst; for a visitor, explain and offer the sign-in form, then stop."""
+    user = current_user()
+    if user is not None:
+        return user
+    st.warning(t("auth.required", lang), icon=":material/lock:")
+    _sign_in_form(lang, "main")
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def _locked_for() -> int:
+    fails = st.session_state.get(_FAILURES_KEY, [])
+    recent = [at for at in fails if time.time() - at < LOCKOUT_SECONDS]
+    st.session_state[_FAILURES_KEY] = recent
+    if len(recent) < MAX_FAILURES:
+        return 0
+    return int(LOCKOUT_SECONDS - (time.time() - recent[0])) + 1
+
+
+def _sign_in_form(lang: str, where: str) -> None:
+    with st.form(f"signin_{where}"):
+        username = st.text_input(t("auth.username", lang), key=f"signin_{where}_user")
+        password = st.text_input(
+            t("auth.password", lang), type="password", key=f"signin_{where}_password"
+        )
+        submitted = st.form_submit_button(
+            t("auth.sign_in", lang), type="primary", icon=":material/login:"
+        )
+    if submitted:
+        wait = _locked_for()
+        if wait:
+            st.error(t("auth.locked", lang, seconds=wait))
+            return
+        try:
+            known = accounts()
+        except AccountError as exc:
+            st.error(t("auth.bad_config", lang, detail=str(exc)))
+            return
+        account = authenticate(known, username, password)
+        if account is None:
+            st.session_state[_FAILURES_KEY] = [
+                *st.session_state.get(_FAILURES_KEY, []),
+                time.time(),
+            ]
+            st.error(t("auth.failed", lang))
+            return
+        st.session_state[SESSION_KEY] = account.username
+        st.session_state.pop(_FAILURES_KEY, None)
+        st.rerun()
+    for provider in _oidc_providers():
+        label = t("auth.sign_in_sso", lang, provider=provider or "SSO")
+        if st.button(label, key=f"sso_{where}_{provider}", icon=":material/key:"):
+            if provider:
+                st.login(provider)
+            else:
+                st.login()
+
 
 def sidebar_account(lang: str) -> None:
-    """Sign-in box in the sidebar (filled in by the analyst workflow)."""
-    return None
+    """The account box in the sidebar: who is signed in and a sign-out button, or a sign-in form."""
+    with st.sidebar:
+        st.divider()
+        user = current_user()
+        if user is not None:
+            scope = (
+                t("auth.scope_all", lang)
+                if user.is_admin or "*" in user.departments
+                else ", ".join(user.departments)
+            )
+            st.markdown(t("auth.signed_in_as", lang, name=user.name, username=user.username))
+            st.caption(t("auth.scope", lang, departments=scope))
+            if st.button(t("auth.sign_out", lang), key="signout", icon=":material/logout:"):
+                st.session_state.pop(SESSION_KEY, None)
+                if _oidc_email():
+                    st.logout()
+                st.rerun()
+            return
+        email = _oidc_email()
+        if email:  # signed in with SSO, but no analyst account lists this address
+            st.caption(t("auth.sso_no_account", lang, email=email))
+            if st.button(t("auth.sign_out", lang), key="signout_sso", icon=":material/logout:"):
+                st.logout()
+            return
+        with st.expander(t("auth.sign_in_title", lang), icon=":material/person:"):
+            _sign_in_form(lang, "sidebar")
