@@ -385,6 +385,14 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             con.unregister("_frame")
 
 
+def database_file(con: duckdb.DuckDBPyConnection) -> Path:
+    """The file behind a connection, so originals are kept beside the database they belong to."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return Path(row[0])
+
+
 def save_original(data: bytes, sha256: str, path: Path | None = None) -> Path:
     """Keep the uploaded bytes under files/<sha[:2]>/<sha>.xlsx; writing twice is harmless."""
     target = files_dir(path) / sha256[:2] / f"{sha256}.xlsx"

@@ -15,6 +15,7 @@ from greengrowth import catalog as catalog_mod
 from greengrowth import store
 from loaders.demo import build_demo, load_all_catalogs
 from loaders.ingest import IngestResult, ingest_bytes
+from loaders.rebuild import rebuild
 from loaders.template import TemplateError, build_template
 
 DEFAULT_PLAN = "binh-duong-2018-2020"
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     demo.add_argument("--force", action="store_true", help="replace an existing database")
     sub.add_parser("catalog", help="(re)load the plan catalogs from data/plan/")
+    reb = sub.add_parser("rebuild", help="rebuild a database from the stored original workbooks")
+    reb.add_argument("-o", "--output", required=True, type=Path, help="the new database file")
     args = parser.parse_args(argv)
 
     if args.command == "template":
@@ -137,6 +140,16 @@ def main(argv: list[str] | None = None) -> int:
         with store.connect() as con:
             for plan_id in load_all_catalogs(con):
                 print(f"Đã nạp kế hoạch / catalog loaded: {plan_id}")
+        return 0
+    if args.command == "rebuild":
+        if args.output.exists():
+            print(f"{args.output} đã có / exists", file=sys.stderr)
+            return 2
+        counts = rebuild(store.db_path(), args.output)
+        print(
+            f"Đã dựng lại / rebuilt {args.output}: {counts['submissions']} lần nộp / submissions, "
+            f"{counts['withdrawn']} đã rút / withdrawn"
+        )
         return 0
     return 2
 

@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from greengrowth import queries, store
-from greengrowth.i18n import t
+from greengrowth.i18n import fmt_number, t
 from loaders.problems import Problem, problem
 from loaders.validate import ParsedSubmission, validate
 from loaders.workbook import read_workbook
@@ -99,7 +99,7 @@ def ingest_bytes(
     if dry_run:
         result.outcome = "would_accept"
         return result
-    store.save_original(data, sha)
+    store.save_original(data, sha, store.database_file(con))
     with store.transaction(con):
         result.submission_id = _insert(con, parsed, result, uploaded_by, now, derived_from)
     result.outcome = "accepted"
@@ -198,7 +198,7 @@ def _status_text(status: str | None, pct: float | None, lang: str) -> str:
     if status is None:
         return t("status.not_reported", lang)
     label = t(f"status.{status}", lang)
-    return label if pct is None or pd.isna(pct) else f"{label} {pct:g}%"
+    return label if pct is None or pd.isna(pct) else f"{label} {_num(pct, lang)}%"
 
 
 def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Change]:
@@ -269,25 +269,38 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
             for r in before["indicators"].itertuples()
         }
     )
+    names = queries.run(con, "department_indicators", [parsed.plan_id, parsed.department_code])
+    names = names.set_index("indicator_code")
     for row in parsed.indicators:
         key = (row["indicator_code"], row["district_code"], row["year"])
         old = old_values.get(key)
         if old is not None and _same(old, row["value"]):
             continue
         where = f" [{row['district_code']}]" if row["district_code"] else ""
-        label = f"{row['indicator_code']}{where} {row['year']}"
-        old_txt = "–" if old is None else f"{old:g}"
+        texts = {}
+        for lang, word in (("vi", "Chỉ tiêu"), ("en", "Indicator")):
+            name = names.loc[row["indicator_code"], f"name_{lang}"]
+            old_txt = "–" if old is None else _num(old, lang)
+            texts[lang] = (
+                f"{word} {name}{where}, {row['year']}: {old_txt} -> {_num(row['value'], lang)}"
+            )
         changes.append(
             Change(
                 "indicator",
-                label,
+                f"{row['indicator_code']}{where} {row['year']}",
                 None if old is None else f"{old:g}",
                 f"{row['value']:g}",
-                f"Chỉ tiêu {label}: {old_txt} -> {row['value']:g}",
-                f"Indicator {label}: {old_txt} -> {row['value']:g}",
+                texts["vi"],
+                texts["en"],
             )
         )
     return changes
+
+
+def _num(value: float, lang: str) -> str:
+    """1.234,5 in Vietnamese, 1,234.5 in English; whole numbers without decimals."""
+    decimals = next((d for d in (0, 1) if float(round(value * 10**d, 9)).is_integer()), 2)
+    return fmt_number(value, lang, decimals)
 
 
 def _same(a, b) -> bool:

@@ -17,7 +17,8 @@ from greengrowth import store
 from greengrowth.catalog import CatalogError, available_plans, load_catalog
 from tests.conftest import PLAN_ID
 
-PLAN_TEXT = Path(__file__).resolve().parents[2] / "shared" / "plan"
+PLAN_FOLDER = Path(__file__).resolve().parents[1] / "data" / "plan" / PLAN_ID
+SHARED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "plan"
 
 # Section V.1 (DPI) and V.2 (each department's line), as the text assigns them.
 LEADS_IN_TEXT = {
@@ -78,12 +79,21 @@ def test_every_group_belongs_to_its_theme(catalog):
 
 
 def test_adopted_titles_are_quoted_from_the_plan(catalog):
-    text = re.sub(r"\s+", " ", next(PLAN_TEXT.glob("*.md")).read_text(encoding="utf-8"))
+    text = re.sub(r"\s+", " ", (PLAN_FOLDER / "source.md").read_text(encoding="utf-8"))
     adopted = catalog["activities"][catalog["activities"]["adopted"]]
     for row in adopted.itertuples():
         assert row.title_vi and row.title_en, row.activity_no
         # Titles are copied verbatim (the text breaks a few of them across pages).
         assert row.title_vi.rstrip(".")[:60] in text, row.activity_no
+
+
+def test_the_source_copy_is_the_plan_text():
+    """The plan folder keeps the text it encodes; where shared/ is beside us, it must be identical."""
+    shared = SHARED_TEXT / "ke-hoach-tang-truong-xanh-binh-duong-2018-2020.md"
+    copy = PLAN_FOLDER / "source.md"
+    assert "Hoạt động số 66" in copy.read_text(encoding="utf-8")
+    if shared.exists():
+        assert copy.read_bytes() == shared.read_bytes()
 
 
 def test_activities_17_and_18_are_two_activities_with_one_text(catalog):

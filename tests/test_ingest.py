@@ -196,3 +196,24 @@ def test_indicator_rows_per_district_and_year(catalog_con):
     values = queries.submission_rows(catalog_con, result.submission_id)["indicators"]
     assert sorted(zip(values["district_code"], values["value"], strict=True)) == [
         ("DA", 3.0), ("TDM", 1234.0)]  # fmt: skip
+
+
+def test_the_database_can_be_rebuilt_from_the_original_files(demo_db, tmp_path):
+    from loaders.rebuild import rebuild
+
+    with store.connect(demo_db) as con:
+        latest = con.execute("SELECT submission_id FROM current_submissions LIMIT 1").fetchone()[0]
+        withdraw(con, latest, "tester", "kiểm tra dựng lại")
+        before = con.execute(
+            "SELECT department_code, period, activity_no, status, percent_complete "
+            "FROM activity_status_latest ORDER BY ALL"
+        ).fetchall()
+    target = tmp_path / "rebuilt.duckdb"
+    counts = rebuild(demo_db, target)
+    assert counts["withdrawn"] == 1 and counts["submissions"] >= 29
+    with store.connect(target) as con:
+        after = con.execute(
+            "SELECT department_code, period, activity_no, status, percent_complete "
+            "FROM activity_status_latest ORDER BY ALL"
+        ).fetchall()
+    assert after == before

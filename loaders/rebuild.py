@@ -1,0 +1,47 @@
+"""Rebuild a database from the original workbooks it keeps (after a schema change or a lost file).
+
+Every submission's bytes are stored by SHA-256; replaying them in their original order through the same
+ingest path, with the same uploader, time and withdrawals, reproduces the data. Only the submission
+list (who, when, which file) is read from the old database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from greengrowth import store
+from loaders.demo import load_all_catalogs
+from loaders.ingest import ingest_bytes, withdraw
+
+
+def rebuild(source: Path, target: Path, files: Path | None = None) -> dict[str, int]:
+    """Write a new database at `target` from `source`'s submission list and the stored originals."""
+    if target.exists():
+        raise FileExistsError(target)
+    files = files or store.files_dir(source)
+    with store.connect(source) as con:
+        submissions = con.execute(
+            "SELECT submission_id, file_name, sha256, uploaded_by, uploaded_at, derived_from, "
+            "status, withdrawn_by, withdrawn_at, withdrawn_reason "
+            "FROM submissions ORDER BY submission_id"
+        ).fetchall()
+    new_id: dict[int, int] = {}
+    replayed = withdrawn = 0
+    with store.connect(target) as con:
+        load_all_catalogs(con)
+        for old_id, name, sha, by, at, derived, status, w_by, w_at, reason in submissions:
+            data = (files / sha[:2] / f"{sha}.xlsx").read_bytes()
+            result = ingest_bytes(
+                con, data, name, by, now=at, derived_from=new_id.get(derived) if derived else None
+            )
+            if result.outcome != "accepted":
+                raise RuntimeError(
+                    f"submission {old_id} ({name}) no longer ingests: "
+                    f"{[p.code for p in result.problems]}"
+                )
+            new_id[old_id] = result.submission_id
+            replayed += 1
+            if status == "withdrawn":
+                withdraw(con, result.submission_id, w_by, reason, now=w_at)
+                withdrawn += 1
+    return {"submissions": replayed, "withdrawn": withdrawn}
