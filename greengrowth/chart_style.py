@@ -19,7 +19,15 @@ FONT_FAMILY = "Noto Sans, Arial, sans-serif"
 TEXT_COLOR = "#222222"
 MUTED_COLOR = "#666666"
 
-STATUS_ORDER = ["completed", "in_progress", "delayed", "on_hold", "not_started", "not_reported"]
+STATUS_ORDER = [
+    "completed",
+    "in_progress",
+    "delayed",
+    "on_hold",
+    "not_started",
+    "not_reported",
+    "no_lead",
+]
 STATUS_COLORS: dict[str, str] = {
     "completed": "#009E73",  # bluish green
     "in_progress": "#0072B2",  # blue
@@ -27,6 +35,25 @@ STATUS_COLORS: dict[str, str] = {
     "on_hold": "#E69F00",  # orange
     "not_started": "#999999",  # grey
     "not_reported": "#DDDDDD",  # light grey: absence of news, not a state of the work
+    "no_lead": "#CC79A7",  # reddish purple: a gap in the plan (no lead department), not a delay
+}
+# 2018 priority tasks: done by the deadline, closed in a later year, still open, never reported.
+PRIORITY_ORDER = ["done_on_time", "closed_later", "open", "not_reported"]
+PRIORITY_COLORS: dict[str, str] = {
+    "done_on_time": "#009E73",
+    "closed_later": "#56B4E9",  # sky blue: done, but after the deadline
+    "open": "#D55E00",
+    "not_reported": "#DDDDDD",
+}
+# Indicator progress (greengrowth.indicator_progress): green good, orange warn, vermillion bad.
+PROGRESS_COLORS: dict[str, str] = {
+    "achieved": "#009E73",
+    "on_track": "#0072B2",
+    "needs_attention": "#E69F00",
+    "off_track": "#D55E00",
+    "insufficient_data": "#999999",
+    "no_target": "#DDDDDD",
+    "no_data": "#DDDDDD",
 }
 REPORTING_ORDER = ["on_time", "late", "missing"]
 REPORTING_COLORS: dict[str, str] = {
@@ -48,7 +75,8 @@ SERIES_COLORS = [
 
 TITLE_WIDTH = 55  # characters per title line; Plotly never wraps text by itself
 EMPTY_WIDTH = 70
-FOOTNOTE_WIDTH = 90  # the footnote starts at the plot area, after the y labels
+FOOTNOTE_WIDTH = 80  # characters per footnote line; it starts at the figure's left edge
+_Y_LABEL_PX_PER_CHAR = 6.5  # a little under the font's average, so the shift never overshoots
 DEFAULT_HEIGHT = 450
 _TITLE_SIZE, _SUBTITLE_SIZE, _BASE_SIZE, _FOOTNOTE_SIZE = 17, 13, 13, 11
 _LINE_SPACING = 1.3  # Plotly's line height, in font sizes
@@ -105,6 +133,24 @@ def _x_axis_depth(fig: go.Figure) -> int:
     if title:
         depth += 8 + 18 * _lines(title)
     return depth
+
+
+def _y_axis_width(fig: go.Figure) -> int:
+    """Pixels left of the plot area taken by category labels of horizontal bars (an estimate).
+
+    The footnote is anchored to the plot area (annotations cannot use the container), so it is
+    shifted left by this much to start at the figure's edge, under the labels, and is never cut at
+    the right by a wide label column.
+    """
+    longest = 0
+    for trace in fig.data:
+        y = getattr(trace, "y", None)
+        if y is None:
+            continue
+        for v in y:
+            if isinstance(v, str):
+                longest = max(longest, *(len(part) for part in v.split("<br>")))
+    return round(longest * _Y_LABEL_PX_PER_CHAR)
 
 
 def _title_block(title: str, subtitle: str | None) -> tuple[str, str | None, int, int]:
@@ -203,6 +249,7 @@ def apply_style(
         xanchor="left",
         yanchor="top",
         yshift=-depth,
+        xshift=-_y_axis_width(fig),
         align="left",
         showarrow=False,
         font={"size": _FOOTNOTE_SIZE, "color": MUTED_COLOR},

@@ -1,6 +1,6 @@
 """Plotly figure builders. Each takes query results and returns a styled go.Figure (no Streamlit).
 
-Every builder states its finding in the title, uses the status colours of chart_style, wraps long
+Every builder states its finding in the title, uses the colours of chart_style, wraps long
 Vietnamese names instead of cutting them, and returns an explanatory empty figure when there is
 nothing to draw.
 """
@@ -13,14 +13,72 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from greengrowth.chart_style import (
+    PRIORITY_COLORS,
+    PRIORITY_ORDER,
+    PROGRESS_COLORS,
+    REPORTING_COLORS,
+    REPORTING_ORDER,
     STATUS_COLORS,
     STATUS_ORDER,
     apply_style,
     empty_figure,
+    reporting_label,
     status_label,
     wrap_label,
 )
 from greengrowth.i18n import fmt_number, t
+
+LABEL_WIDTH = 34  # characters per line of a category label
+
+
+def _name(row: object, lang: str, prefix: str = "title") -> str:
+    return getattr(row, f"{prefix}_en" if lang == "en" else f"{prefix}_vi") or ""
+
+
+def _stacked(
+    categories: list[str],
+    series: list[tuple[str, str, list[int]]],
+    *,
+    horizontal: bool = True,
+) -> go.Figure:
+    """Stacked bars: one trace per (name, colour, counts), empty series left out of the legend."""
+    fig = go.Figure()
+    for name, color, counts in series:
+        if not any(counts):
+            continue
+        text = [c if c else "" for c in counts]
+        axis = "%{y}" if horizontal else "%{x}"
+        value = "%{x}" if horizontal else "%{y}"
+        fig.add_bar(
+            **({"y": categories, "x": counts} if horizontal else {"x": categories, "y": counts}),
+            name=name,
+            orientation="h" if horizontal else "v",
+            marker_color=color,
+            text=text,
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate=f"{axis}<br>{name}: {value}<extra></extra>",
+        )
+    fig.update_layout(barmode="stack")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")  # first category on top, as it is read
+    return fig
+
+
+def _status_series(
+    frame: pd.DataFrame, key: str, keys: list, lang: str, value: str = "activities"
+) -> list[tuple[str, str, list[int]]]:
+    series = []
+    for status in STATUS_ORDER:
+        part = frame[frame["status"] == status].groupby(key)[value].sum()
+        series.append(
+            (
+                status_label(status, lang),
+                STATUS_COLORS[status],
+                [int(part.get(k, 0)) for k in keys],
+            )
+        )
+    return series
 
 
 def progress_by_theme(
@@ -30,44 +88,28 @@ def progress_by_theme(
     title_default = t("chart.progress_by_theme.title", lang, period=period)
     if frame.empty:
         return empty_figure(t("chart.reason.no_reports", lang, period=period), lang, title_default)
-    title_col = "title_en" if lang == "en" else "title_vi"
-    themes = frame.drop_duplicates("theme_no").sort_values("theme_no", ascending=False)
-    labels = {
-        row.theme_no: wrap_label(
-            f"{t('common.theme', lang)} {row.theme_no}: {getattr(row, title_col)}", 34
-        )
+    themes = frame.drop_duplicates("theme_no").sort_values("theme_no")
+    keys = list(themes["theme_no"])
+    labels = [
+        wrap_label(f"{t('common.theme', lang)} {row.theme_no}: {_name(row, lang)}", LABEL_WIDTH)
         for row in themes.itertuples()
-    }
-    fig = go.Figure()
-    for status in STATUS_ORDER:
-        part = frame[frame["status"] == status].set_index("theme_no")
-        counts = [int(part["activities"].get(no, 0)) for no in themes["theme_no"]]
-        if not any(counts):
-            continue
-        name = status_label(status, lang)
-        fig.add_bar(
-            y=[labels[no] for no in themes["theme_no"]],
-            x=counts,
-            name=name,
-            orientation="h",
-            marker_color=STATUS_COLORS[status],
-            text=[c if c else "" for c in counts],
-            textposition="inside",
-            hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
-        )
-    fig.update_layout(barmode="stack", height=160 + 90 * len(themes))
+    ]
+    fig = _stacked(labels, _status_series(frame, "theme_no", keys, lang))
+    fig.update_layout(height=200 + 95 * len(keys))
     fig.update_xaxes(title_text=t("chart.axis.activities", lang))
     totals = frame.groupby("theme_no")["activities"].sum()
     done = frame[frame["status"] == "completed"].groupby("theme_no")["activities"].sum()
     share = (done.reindex(totals.index, fill_value=0) / totals).fillna(0)
-    best = int(share.idxmax())
-    title = t(
-        "chart.progress_by_theme.finding",
-        lang,
-        theme=best,
-        share=fmt_number(100 * share.max(), lang),
-        period=period,
-    )
+    if share.max() == 0:
+        title = t("chart.progress_by_theme.none_done", lang, period=period)
+    else:
+        title = t(
+            "chart.progress_by_theme.finding",
+            lang,
+            theme=int(share.idxmax()),
+            share=fmt_number(100 * share.max(), lang),
+            period=period,
+        )
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
 
 
@@ -83,7 +125,7 @@ def status_breakdown(
     values = [int(by_status[s]) for s in order]
     fig = go.Figure(
         go.Bar(
-            x=[status_label(s, lang) for s in order],
+            x=[wrap_label(status_label(s, lang), 14) for s in order],
             y=values,
             marker_color=[STATUS_COLORS[s] for s in order],
             text=values,
@@ -93,10 +135,377 @@ def status_breakdown(
         )
     )
     fig.update_yaxes(title_text=t("chart.axis.activities", lang), rangemode="tozero")
-    fig.update_layout(showlegend=False, height=420)
+    fig.update_layout(showlegend=False, height=440)
     total = sum(values)
     completed = int(by_status.get("completed", 0))
     title = t(
         "chart.status_breakdown.finding", lang, completed=completed, total=total, period=period
     )
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def status_over_periods(
+    frame: pd.DataFrame, *, lang: str, period: int, source: str, data_date: date | None
+) -> go.Figure:
+    """Stacked columns, one per plan year: how the status of the adopted activities moved."""
+    title_default = t("chart.status_over_periods.title", lang)
+    reported = (
+        frame[~frame["status"].isin(["not_reported", "no_lead"])] if not frame.empty else frame
+    )
+    if reported.empty:
+        return empty_figure(t("chart.reason.no_reports_any", lang), lang, title_default)
+    years = sorted(int(y) for y in frame["period"].unique())
+    fig = _stacked(
+        [str(y) for y in years], _status_series(frame, "period", years, lang), horizontal=False
+    )
+    fig.update_xaxes(title_text=t("chart.axis.period", lang), type="category")
+    fig.update_yaxes(title_text=t("chart.axis.activities", lang))
+    fig.update_layout(height=440)
+    done = frame[frame["status"] == "completed"].groupby("period")["activities"].sum()
+    first, last = years[0], years[-1]
+    title = t(
+        "chart.status_over_periods.finding",
+        lang,
+        first=first,
+        last=last,
+        done_first=int(done.get(first, 0)),
+        done_last=int(done.get(last, 0)),
+    )
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def progress_by_group(
+    frame: pd.DataFrame, *, lang: str, period: int, source: str, data_date: date | None
+) -> go.Figure:
+    """Stacked horizontal bars per activity group (theme 1 has none: it shows as the theme)."""
+    title_default = t("chart.progress_by_group.title", lang, period=period)
+    if frame.empty:
+        return empty_figure(t("chart.reason.no_reports", lang, period=period), lang, title_default)
+    groups = frame.drop_duplicates("group_code").sort_values("group_code")
+    keys = list(groups["group_code"])
+    labels = []
+    for row in groups.itertuples():
+        name = _name(row, lang) or t("chart.group.whole_theme", lang)
+        labels.append(wrap_label(f"{row.group_code}: {name}", 44))
+    fig = _stacked(labels, _status_series(frame, "group_code", keys, lang))
+    fig.update_layout(height=200 + 110 * len(keys))
+    fig.update_xaxes(title_text=t("chart.axis.activities", lang))
+    behind = frame[frame["status"].isin(["delayed", "not_started"])]["activities"].sum()
+    total = frame["activities"].sum()
+    title = t("chart.progress_by_group.finding", lang, behind=int(behind), total=int(total))
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def coverage(frame: pd.DataFrame, *, lang: str, source: str) -> go.Figure:
+    """Adopted against national activities per theme and group, labelled with the plan's a/b."""
+    title_default = t("chart.coverage.title", lang)
+    if frame.empty:
+        return empty_figure(t("chart.reason.no_catalog", lang), lang, title_default)
+    labels = []
+    for row in frame.itertuples():
+        prefix = f"{t('common.theme', lang)} {row.code}" if row.level == "theme" else row.code
+        labels.append(wrap_label(f"{prefix}: {_name(row, lang)}", 44))
+    adopted = [int(v) for v in frame["counted_adopted"]]
+    rest = [int(n - a) for n, a in zip(frame["counted_national"], adopted, strict=True)]
+    fig = _stacked(
+        labels,
+        [
+            (t("chart.coverage.adopted", lang), STATUS_COLORS["in_progress"], adopted),
+            (t("chart.coverage.not_adopted", lang), STATUS_COLORS["not_reported"], rest),
+        ],
+    )
+    stated = [
+        f"{row.stated_adopted}/{row.stated_national}"
+        + (
+            ""
+            if (row.stated_adopted, row.stated_national)
+            == (row.counted_adopted, row.counted_national)
+            else " ≠"
+        )
+        for row in frame.itertuples()
+    ]
+    fig.add_scatter(
+        y=labels,
+        x=[int(n) for n in frame["counted_national"]],
+        mode="text",
+        text=stated,
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+    fig.update_layout(height=200 + 80 * len(labels))
+    fig.update_xaxes(title_text=t("chart.axis.activities", lang))
+    total_a = int(frame.loc[frame["level"] == "theme", "counted_adopted"].sum())
+    total_n = int(frame.loc[frame["level"] == "theme", "counted_national"].sum())
+    title = t("chart.coverage.finding", lang, adopted=total_a, national=total_n)
+    subtitle = t("chart.coverage.subtitle", lang)
+    return apply_style(
+        fig, title=title, lang=lang, source=source, data_date=None, subtitle=subtitle
+    )
+
+
+def activity_history(
+    frame: pd.DataFrame, *, lang: str, source: str, data_date: date | None
+) -> go.Figure:
+    """A grid: one row per activity, one column per year, a square coloured by reported status."""
+    title_default = t("chart.activity_history.title", lang)
+    if frame.empty:
+        return empty_figure(t("chart.reason.no_activities", lang), lang, title_default)
+    frame = frame.sort_values(["activity_no", "period"])
+    activities = frame.drop_duplicates("activity_no")
+    label = {
+        row.activity_no: wrap_label(
+            f"{t('common.activity', lang)} {row.activity_no}: {_name(row, lang)}", 48
+        )
+        for row in activities.itertuples()
+    }
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = frame[frame["status"] == status]
+        if part.empty:
+            continue
+        name = status_label(status, lang)
+        pct = ["" if pd.isna(p) else f" ({fmt_number(p, lang)}%)" for p in part["percent_complete"]]
+        fig.add_scatter(
+            x=[str(p) for p in part["period"]],
+            y=[label[a] for a in part["activity_no"]],
+            mode="markers",
+            name=name,
+            marker={"symbol": "square", "size": 22, "color": STATUS_COLORS[status]},
+            customdata=pct,
+            hovertemplate=f"%{{y}}<br>%{{x}}: {name}%{{customdata}}<extra></extra>",
+        )
+    years = sorted({str(p) for p in frame["period"]})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, side="top")
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[label[a] for a in activities["activity_no"]],
+        autorange="reversed",
+        showgrid=False,
+    )
+    rows = sum(label[a].count("<br>") + 1 for a in activities["activity_no"])
+    fig.update_layout(height=220 + 19 * rows + 12 * len(activities))
+    last = frame["period"].max()
+    latest = frame[frame["period"] == last]
+    done = int((latest["status"] == "completed").sum())
+    title = t(
+        "chart.activity_history.finding", lang, done=done, total=len(latest), period=int(last)
+    )
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def _department_label(code: object, acronym: object, lang: str) -> str:
+    if code is None or pd.isna(code):
+        return t("common.no_lead", lang)
+    return str(acronym or code)
+
+
+def progress_by_department(
+    frame: pd.DataFrame, *, lang: str, period: int, source: str, data_date: date | None
+) -> go.Figure:
+    """Stacked horizontal bars: each department's activities by status; no-lead activities apart."""
+    title_default = t("chart.progress_by_department.title", lang, period=period)
+    if frame.empty:
+        return empty_figure(t("chart.reason.no_reports", lang, period=period), lang, title_default)
+    frame = frame.assign(
+        key=[
+            _department_label(c, a, lang)
+            for c, a in zip(frame["department_code"], frame["acronym"], strict=True)
+        ]
+    )
+    totals = frame.groupby("key", sort=False)["activities"].sum()
+    done = frame[frame["status"] == "completed"].groupby("key")["activities"].sum()
+    share = (done.reindex(totals.index, fill_value=0) / totals).fillna(0)
+    no_lead = t("common.no_lead", lang)
+    keys = [k for k in share.sort_values(ascending=False, kind="stable").index if k != no_lead]
+    keys += [no_lead] if no_lead in totals.index else []
+    fig = _stacked(keys, _status_series(frame, "key", keys, lang))
+    fig.update_layout(height=220 + 34 * len(keys))
+    fig.update_xaxes(title_text=t("chart.axis.activities", lang))
+    ranked = share.drop(no_lead, errors="ignore")
+    if ranked.empty or ranked.max() == 0:
+        title = t("chart.progress_by_department.none_done", lang, period=period)
+    else:
+        title = t(
+            "chart.progress_by_department.finding",
+            lang,
+            department=ranked.idxmax(),
+            share=fmt_number(100 * ranked.max(), lang),
+            period=period,
+        )
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def priority_outcomes(
+    frame: pd.DataFrame, *, lang: str, period: int, source: str, data_date: date | None
+) -> go.Figure:
+    """Per department: priority tasks done by the deadline, closed later, still open."""
+    title_default = t("chart.priority_outcomes.title", lang)
+    if frame.empty or frame["tasks"].sum() == 0:
+        return empty_figure(t("chart.reason.no_catalog", lang), lang, title_default)
+    keys = list(dict.fromkeys(frame["acronym"]))
+    series = []
+    for outcome in PRIORITY_ORDER:
+        part = frame[frame["outcome"] == outcome].groupby("acronym")["tasks"].sum()
+        series.append(
+            (
+                t(f"priority.{outcome}", lang),
+                PRIORITY_COLORS[outcome],
+                [int(part.get(k, 0)) for k in keys],
+            )
+        )
+    fig = _stacked(keys, series)
+    fig.update_layout(height=220 + 34 * len(keys))
+    fig.update_xaxes(title_text=t("chart.axis.tasks", lang))
+    by = frame.groupby("outcome")["tasks"].sum()
+    title = t(
+        "chart.priority_outcomes.finding",
+        lang,
+        on_time=int(by.get("done_on_time", 0)),
+        later=int(by.get("closed_later", 0)),
+        open=int(by.get("open", 0) + by.get("not_reported", 0)),
+        period=period,
+    )
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def reporting_by_year(
+    summary: pd.DataFrame, *, lang: str, source: str, data_date: date | None
+) -> go.Figure:
+    """Stacked columns per year: reports on time, late, missing, against the number expected."""
+    title_default = t("chart.reporting_by_year.title", lang)
+    if summary.empty or summary["expected"].sum() == 0:
+        return empty_figure(t("chart.reason.no_expected", lang), lang, title_default)
+    years = [str(int(y)) for y in summary["period"]]
+    series = [
+        (reporting_label(code, lang), REPORTING_COLORS[code], [int(v) for v in summary[code]])
+        for code in REPORTING_ORDER
+    ]
+    fig = _stacked(years, series, horizontal=False)
+    fig.update_xaxes(title_text=t("chart.axis.period", lang), type="category")
+    fig.update_yaxes(title_text=t("chart.axis.departments", lang))
+    fig.update_layout(height=440)
+    last = summary.iloc[-1]
+    title = t(
+        "chart.reporting_by_year.finding",
+        lang,
+        period=int(last["period"]),
+        on_time=int(last["on_time"]),
+        expected=int(last["expected"]),
+        missing=int(last["missing"]),
+    )
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def reporting_grid(
+    frame: pd.DataFrame, *, lang: str, source: str, data_date: date | None
+) -> go.Figure:
+    """Department x year: a square per expected report, coloured on time / late / missing."""
+    title_default = t("chart.reporting_grid.title", lang)
+    if frame.empty:
+        return empty_figure(t("chart.reason.no_expected", lang), lang, title_default)
+    departments = list(dict.fromkeys(frame.sort_values("department_code")["acronym"]))
+    fig = go.Figure()
+    for code in REPORTING_ORDER:
+        part = frame[frame["outcome"] == code]
+        if part.empty:
+            continue
+        name = reporting_label(code, lang)
+        fig.add_scatter(
+            x=[str(p) for p in part["period"]],
+            y=list(part["acronym"]),
+            mode="markers",
+            name=name,
+            marker={"symbol": "square", "size": 24, "color": REPORTING_COLORS[code]},
+            hovertemplate=f"%{{y}}, %{{x}}: {name}<extra></extra>",
+        )
+    years = sorted({str(p) for p in frame["period"]})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, side="top")
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=departments, autorange="reversed"
+    )
+    fig.update_layout(height=230 + 32 * len(departments))
+    never_late = frame.groupby("acronym")["outcome"].apply(lambda s: (s == "on_time").all()).sum()
+    title = t("chart.reporting_grid.finding", lang, count=int(never_late), total=len(departments))
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def indicator_series(
+    values: pd.DataFrame,
+    indicator: dict,
+    status: str,
+    *,
+    lang: str,
+    source: str,
+    data_date: date | None,
+) -> go.Figure:
+    """An indicator's values by year, with its target (if the plan sets one) as a marked point."""
+    name = indicator["name_en" if lang == "en" else "name_vi"]
+    unit = indicator["unit_en" if lang == "en" else "unit_vi"] or ""
+    title_default = t("chart.indicator.title", lang, name=name)
+    if values.empty:
+        return empty_figure(t("chart.reason.no_values", lang), lang, title_default)
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[int(y) for y in values["year"]],
+        y=list(values["value"]),
+        mode="lines+markers+text",
+        name=t("chart.indicator.reported", lang),
+        line={"color": PROGRESS_COLORS.get(status, "#0072B2"), "width": 3},
+        marker={"size": 9},
+        text=[fmt_number(v, lang, 0 if abs(v) >= 100 else 2) for v in values["value"]],
+        textposition="top center",
+        cliponaxis=False,
+        hovertemplate=f"%{{x}}: %{{y:,.2f}} {unit}<extra></extra>",
+    )
+    target = indicator.get("target_value")
+    if target is not None and not pd.isna(target):
+        fig.add_scatter(
+            x=[int(indicator["target_year"])],
+            y=[float(target)],
+            mode="markers+text",
+            name=t("chart.indicator.target", lang),
+            marker={"symbol": "star", "size": 16, "color": "#000000"},
+            text=[t("chart.indicator.target_label", lang, value=fmt_number(target, lang, 2))],
+            textposition="bottom center",
+            cliponaxis=False,
+            hovertemplate=f"%{{x}}: %{{y:,.2f}} {unit}<extra></extra>",
+        )
+    fig.update_xaxes(title_text=t("chart.axis.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title_text=unit, rangemode="tozero")
+    fig.update_layout(height=440)
+    title = t(f"chart.indicator.finding.{status}", lang, name=name)
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+def indicator_by_district(
+    frame: pd.DataFrame, indicator: dict, *, lang: str, source: str, data_date: date | None
+) -> go.Figure:
+    """The latest year's value per district, largest first."""
+    name = indicator["name_en" if lang == "en" else "name_vi"]
+    unit = indicator["unit_en" if lang == "en" else "unit_vi"] or ""
+    title_default = t("chart.district.title", lang, name=name)
+    if frame.empty:
+        return empty_figure(t("chart.reason.no_district_values", lang), lang, title_default)
+    year = int(frame["year"].max())
+    latest = frame[frame["year"] == year].sort_values("value", ascending=False)
+    names = list(latest["name_en" if lang == "en" else "name_vi"])
+    fig = go.Figure(
+        go.Bar(
+            y=names,
+            x=list(latest["value"]),
+            orientation="h",
+            marker_color="#0072B2",
+            text=[fmt_number(v, lang, 0 if abs(v) >= 100 else 2) for v in latest["value"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{y}}: %{{x:,.2f}} {unit}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=unit)
+    fig.update_layout(height=220 + 34 * len(names), showlegend=False)
+    title = t("chart.district.finding", lang, district=names[0], year=year, name=name)
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)

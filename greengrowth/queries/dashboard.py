@@ -1,41 +1,168 @@
 """Aggregates for the leadership pages. All aggregation happens here, in DuckDB.
 
-The building block is `activity_period_status`: every adopted activity with the status its lead
-department reported for one period, or 'not_reported' when no current submission covers it (a missing
-report is shown as such, never guessed).
+The building block is `_ACTIVITY_STATUS`: every adopted activity, for every year of the plan, with
+the status its lead department reported in that year's current submission; 'not_reported' when no
+current submission covers it (a missing report is shown as such, never guessed) and 'no_lead' when
+the plan gives the activity no lead department (activities 51-53, finding F01), so that a gap in
+the plan is never counted as a department's failure.
+
+Rules that the pages show and the tests check:
+
+* Reporting: a department is expected to report every year of the plan if it has something to
+  report (an activity, a priority task or an indicator: queries.catalog.reporting_departments). Its
+  report is the current submission for (department, period); it is on time when it was dated
+  before the plan's annual deadline (reporting_rule 'annual_report': before 15 October of the same
+  year). A submission without a report date counts from the day it was uploaded. Lateness is judged
+  against each report's own deadline, never against today.
+* Priority tasks: a task led by several departments (3.7: DOH with DCST) takes the least advanced
+  status among the departments that reported on it. "Done by the deadline" means completed in the
+  report for the deadline's year with no completion date after the deadline; "closed later" means
+  completed in a later year's report; otherwise the task is still open (or not reported at all).
 """
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 import pandas as pd
 
 from greengrowth.queries.base import run_sql
 
-# One row per adopted activity for (plan_id, period): status reported by its lead, or not_reported.
-_ACTIVITY_PERIOD_STATUS = """
-    WITH leads AS (
-        SELECT plan_id, activity_no, min(department_code) AS department_code
+_PERIODS = """
+    SELECT unnest(range(p.period_start, p.period_end + 1)) AS period
+    FROM plan p WHERE p.plan_id = $plan
+"""
+
+# One row per adopted activity and plan year: the lead's reported status, not_reported or no_lead.
+_ACTIVITY_STATUS = f"""
+    WITH periods AS ({_PERIODS}),
+    leads AS (
+        SELECT activity_no, min(department_code) AS department_code
         FROM activity_lead WHERE plan_id = $plan GROUP BY ALL
     ), reported AS (
-        SELECT s.activity_no, s.status, s.percent_complete, s.department_code, s.reported_on
+        SELECT s.period, s.activity_no, s.status, s.percent_complete, s.reported_on
         FROM activity_status_latest s
         JOIN activity_lead l USING (plan_id, activity_no, department_code)
-        WHERE s.plan_id = $plan AND s.period = $period
-        QUALIFY row_number() OVER (PARTITION BY s.activity_no ORDER BY s.percent_complete) = 1
+        WHERE s.plan_id = $plan
+        QUALIFY row_number() OVER (
+            PARTITION BY s.period, s.activity_no ORDER BY s.percent_complete) = 1
     )
-    SELECT a.activity_no, a.theme_no, a.group_code, a.title_vi, a.title_en,
+    SELECT p.period, a.activity_no, a.theme_no, a.group_code, a.title_vi, a.title_en,
            l.department_code,
-           coalesce(r.status, 'not_reported') AS status,
+           CASE WHEN l.department_code IS NULL THEN 'no_lead'
+                ELSE coalesce(r.status, 'not_reported') END AS status,
            r.percent_complete, r.reported_on
     FROM activity a
-    LEFT JOIN leads l USING (plan_id, activity_no)
-    LEFT JOIN reported r USING (activity_no)
+    CROSS JOIN periods p
+    LEFT JOIN leads l USING (activity_no)
+    LEFT JOIN reported r ON r.activity_no = a.activity_no AND r.period = p.period
     WHERE a.plan_id = $plan AND a.adopted
+"""
+_ACTIVITY_PERIOD_STATUS = f"SELECT * FROM ({_ACTIVITY_STATUS}) WHERE period = $period"
+
+_REPORTING_DEPARTMENTS = """
+    SELECT d.department_code, d.acronym, d.name_vi, d.name_en
+    FROM department d
+    WHERE d.plan_id = $plan AND (
+        d.department_code IN (SELECT department_code FROM activity_lead WHERE plan_id = $plan)
+        OR d.department_code IN (
+            SELECT department_code FROM priority_task_department WHERE plan_id = $plan)
+        OR d.department_code IN (SELECT department_code FROM indicator WHERE plan_id = $plan))
+"""
+
+# Every (year, expected department): when its current report arrived and whether that was on time.
+_REPORTING = f"""
+    WITH periods AS ({_PERIODS}),
+    rule AS (
+        SELECT due_before_month AS m, due_before_day AS d FROM reporting_rule
+        WHERE plan_id = $plan AND kind = 'annual_report' LIMIT 1
+    ), depts AS ({_REPORTING_DEPARTMENTS}),
+    subs AS (
+        SELECT department_code, period, submission_id, reported_on IS NULL AS dated_by_upload,
+               coalesce(reported_on, CAST(uploaded_at AS DATE)) AS received_on
+        FROM current_submissions WHERE plan_id = $plan
+    )
+    SELECT p.period, d.department_code, d.acronym, d.name_vi, d.name_en,
+           make_date(CAST(p.period AS INTEGER), rule.m, rule.d) AS due_before,
+           s.submission_id, s.received_on, coalesce(s.dated_by_upload, false) AS dated_by_upload,
+           CASE WHEN s.received_on IS NULL THEN 'missing'
+                WHEN s.received_on < make_date(CAST(p.period AS INTEGER), rule.m, rule.d)
+                    THEN 'on_time'
+                ELSE 'late' END AS outcome
+    FROM periods p CROSS JOIN depts d CROSS JOIN rule
+    LEFT JOIN subs s ON s.department_code = d.department_code AND s.period = p.period
+"""
+
+_STATUS_RANK = """CASE status WHEN 'completed' THEN 5 WHEN 'in_progress' THEN 4
+    WHEN 'on_hold' THEN 3 WHEN 'not_started' THEN 2 WHEN 'delayed' THEN 1 ELSE 0 END"""
+
+# One row per priority task: status now ($period) and at its deadline, and its outcome.
+_PRIORITY = f"""
+    WITH reports AS (
+        SELECT task_id, department_code, period, status, achieved_value, completed_on,
+               {_STATUS_RANK} AS rnk
+        FROM priority_task_status_latest WHERE plan_id = $plan AND period <= $period
+    ), per_year AS (  -- the task's status in each year's reports: least advanced department
+        SELECT task_id, period, arg_min(status, rnk) AS status,
+               max(completed_on) AS completed_on, max(achieved_value) AS achieved_value
+        FROM reports GROUP BY ALL
+    ), latest_by_dept AS (
+        SELECT * FROM reports
+        QUALIFY row_number() OVER (PARTITION BY task_id, department_code ORDER BY period DESC) = 1
+    ), now AS (
+        SELECT task_id, arg_min(status, rnk) AS status, max(achieved_value) AS achieved_value,
+               max(completed_on) FILTER (WHERE status = 'completed') AS completed_on,
+               max(period) AS last_period
+        FROM latest_by_dept GROUP BY ALL
+    ), depts AS (
+        SELECT d.task_id, string_agg(dep.acronym, ', ' ORDER BY dep.acronym) AS departments,
+               list(d.department_code ORDER BY d.department_code) AS department_codes
+        FROM priority_task_department d
+        JOIN department dep ON dep.plan_id = d.plan_id AND dep.department_code = d.department_code
+        WHERE d.plan_id = $plan GROUP BY ALL
+    ), acts AS (
+        SELECT task_id, string_agg(CAST(activity_no AS VARCHAR), ', ' ORDER BY activity_no)
+                   AS activities
+        FROM priority_task_activity WHERE plan_id = $plan GROUP BY ALL
+    )
+    SELECT t.task_id, t.section, t.text_vi, t.summary_en, dp.departments, dp.department_codes,
+           ac.activities, t.deadline, t.deadline_text_vi, t.target_value, t.target_unit_vi,
+           t.target_unit_en, t.conditional,
+           n.achieved_value, coalesce(n.status, 'not_reported') AS status, n.completed_on,
+           n.last_period,
+           dl.status AS status_at_deadline,
+           (dl.status = 'completed' AND (dl.completed_on IS NULL OR dl.completed_on <= t.deadline))
+               AS done_by_deadline,
+           (SELECT min(y.period) FROM per_year y
+            WHERE y.task_id = t.task_id AND y.status = 'completed'
+              AND y.period > year(t.deadline)) AS closed_in
+    FROM priority_task t
+    LEFT JOIN depts dp USING (task_id)
+    LEFT JOIN acts ac USING (task_id)
+    LEFT JOIN now n USING (task_id)
+    LEFT JOIN per_year dl ON dl.task_id = t.task_id AND dl.period = year(t.deadline)
+    WHERE t.plan_id = $plan
+"""
+_PRIORITY_OUTCOME = f"""
+    SELECT * REPLACE (
+               CASE WHEN coalesce(done_by_deadline, false) THEN NULL ELSE closed_in END
+                   AS closed_in),
+           CASE WHEN coalesce(done_by_deadline, false) THEN 'done_on_time'
+                   WHEN closed_in IS NOT NULL THEN 'closed_later'
+                   WHEN last_period IS NULL THEN 'not_reported'
+                   ELSE 'open' END AS outcome
+    FROM ({_PRIORITY})
 """
 
 SQL: dict[str, str] = {
-    "activity_period_status": _ACTIVITY_PERIOD_STATUS + " ORDER BY a.activity_no",
+    "activity_period_status": _ACTIVITY_PERIOD_STATUS + " ORDER BY activity_no",
+    "activity_status_history": f"""
+        SELECT * FROM ({_ACTIVITY_STATUS})
+        WHERE ($theme IS NULL OR theme_no = $theme)
+          AND ($group IS NULL OR group_code = $group)
+          AND ($department IS NULL OR department_code = $department)
+        ORDER BY activity_no, period""",
     "periods_with_data": """
         SELECT DISTINCT period FROM current_submissions WHERE plan_id = $plan ORDER BY period""",
     "overview_headline": f"""
@@ -49,29 +176,187 @@ SQL: dict[str, str] = {
             count(*) FILTER (WHERE status = 'delayed') AS delayed,
             count(*) FILTER (WHERE status = 'on_hold') AS on_hold,
             count(*) FILTER (WHERE status = 'not_reported') AS not_reported,
+            count(*) FILTER (WHERE status = 'no_lead') AS no_lead,
             avg(percent_complete) AS mean_percent_reported,
             max(reported_on) AS data_date
         FROM s""",
     "status_counts": f"""
         WITH s AS ({_ACTIVITY_PERIOD_STATUS})
         SELECT status, count(*) AS activities FROM s GROUP BY status""",
+    "status_by_period": f"""
+        WITH s AS ({_ACTIVITY_STATUS})
+        SELECT period, status, count(*) AS activities FROM s
+        WHERE period <= $period GROUP BY ALL ORDER BY period, status""",
     "progress_by_theme": f"""
         WITH s AS ({_ACTIVITY_PERIOD_STATUS})
         SELECT t.theme_no, t.title_vi, t.title_en, s.status, count(*) AS activities,
                avg(s.percent_complete) AS mean_percent
         FROM s JOIN theme t ON t.plan_id = $plan AND t.theme_no = s.theme_no
         GROUP BY ALL ORDER BY t.theme_no, s.status""",
+    "progress_by_group": f"""
+        WITH s AS ({_ACTIVITY_PERIOD_STATUS})
+        SELECT s.theme_no, coalesce(s.group_code, CAST(s.theme_no AS VARCHAR)) AS group_code,
+               g.title_vi, g.title_en, s.status, count(*) AS activities
+        FROM s LEFT JOIN activity_group g ON g.plan_id = $plan AND g.group_code = s.group_code
+        WHERE ($theme IS NULL OR s.theme_no = $theme)
+        GROUP BY ALL ORDER BY group_code, s.status""",
+    # The plan's own "a/b" figures beside what the catalog lists (they may disagree: findings).
+    "coverage": """
+        WITH counted AS (
+            SELECT theme_no, group_code, grouping(group_code) = 1 AS whole_theme,
+                   count(*) FILTER (WHERE adopted) AS counted_adopted,
+                   count(*) AS counted_national
+            FROM activity WHERE plan_id = $plan
+            GROUP BY GROUPING SETS ((theme_no), (theme_no, group_code))
+        )
+        SELECT 'theme' AS level, t.theme_no, CAST(t.theme_no AS VARCHAR) AS code, t.title_vi,
+               t.title_en, t.stated_adopted, t.stated_national, c.counted_adopted,
+               c.counted_national
+        FROM theme t JOIN counted c ON c.theme_no = t.theme_no AND c.whole_theme
+        WHERE t.plan_id = $plan AND ($theme IS NULL OR t.theme_no = $theme)
+        UNION ALL
+        SELECT 'group', g.theme_no, g.group_code, g.title_vi, g.title_en, g.stated_adopted,
+               g.stated_national, c.counted_adopted, c.counted_national
+        FROM activity_group g JOIN counted c ON c.group_code = g.group_code AND NOT c.whole_theme
+        WHERE g.plan_id = $plan AND ($theme IS NULL OR g.theme_no = $theme)
+        ORDER BY theme_no, level DESC, code""",
+    "themes": """
+        SELECT theme_no, title_vi, title_en FROM theme WHERE plan_id = $plan ORDER BY theme_no""",
+    "groups": """
+        SELECT group_code, theme_no, title_vi, title_en FROM activity_group
+        WHERE plan_id = $plan ORDER BY group_code""",
+    "department_options": f"""
+        SELECT * FROM ({_REPORTING_DEPARTMENTS}) ORDER BY department_code""",
+    "reporting_status": f"""
+        SELECT * FROM ({_REPORTING})
+        WHERE period <= $period AND ($department IS NULL OR department_code = $department)
+        ORDER BY period, department_code""",
+    "reporting_summary": f"""
+        SELECT period, count(*) AS expected, count(received_on) AS received,
+               count(*) FILTER (WHERE outcome = 'on_time') AS on_time,
+               count(*) FILTER (WHERE outcome = 'late') AS late,
+               count(*) FILTER (WHERE outcome = 'missing') AS missing
+        FROM ({_REPORTING})
+        WHERE period <= $period AND ($department IS NULL OR department_code = $department)
+        GROUP BY period ORDER BY period""",
+    "department_summary": f"""
+        WITH s AS ({_ACTIVITY_PERIOD_STATUS}),
+        depts AS ({_REPORTING_DEPARTMENTS}),
+        acts AS (
+            SELECT department_code, count(*) AS activities_led,
+                   count(*) FILTER (WHERE status = 'completed') AS completed,
+                   count(*) FILTER (WHERE status = 'delayed') AS delayed_activities,
+                   count(*) FILTER (WHERE status = 'not_reported') AS not_reported
+            FROM s GROUP BY ALL
+        ), tasks AS (
+            SELECT u.department_code,
+                   count(*) FILTER (WHERE p.outcome IN ('open', 'not_reported')) AS open_tasks
+            FROM ({_PRIORITY_OUTCOME}) p, unnest(p.department_codes) AS u(department_code)
+            GROUP BY ALL
+        ), rep AS (
+            SELECT * FROM ({_REPORTING}) WHERE period <= $period AND received_on IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY department_code ORDER BY period DESC) = 1
+        ), this_year AS (
+            SELECT department_code, outcome FROM ({_REPORTING}) WHERE period = $period
+        )
+        SELECT d.department_code, d.acronym, d.name_vi, d.name_en,
+               coalesce(a.activities_led, 0) AS activities_led, coalesce(a.completed, 0) AS completed,
+               CASE WHEN a.activities_led > 0 THEN 100.0 * a.completed / a.activities_led END
+                   AS share_complete,
+               coalesce(a.delayed_activities, 0) AS delayed_activities,
+               coalesce(t.open_tasks, 0) AS open_tasks,
+               r.period AS last_report_period, r.received_on AS last_report_on,
+               r.outcome AS last_report_outcome, y.outcome AS this_year_outcome
+        FROM depts d
+        LEFT JOIN acts a USING (department_code)
+        LEFT JOIN tasks t USING (department_code)
+        LEFT JOIN rep r USING (department_code)
+        LEFT JOIN this_year y USING (department_code)
+        UNION ALL  -- activities the plan gives no lead department (F01): a plan gap, one row
+        SELECT NULL, NULL, NULL, NULL, count(*), 0, NULL, 0, 0, NULL, NULL, NULL, NULL
+        FROM s WHERE status = 'no_lead' HAVING count(*) > 0
+        ORDER BY department_code NULLS LAST""",
+    "department_status_counts": f"""
+        WITH s AS ({_ACTIVITY_PERIOD_STATUS})
+        SELECT s.department_code, d.acronym, s.status, count(*) AS activities
+        FROM s LEFT JOIN department d
+            ON d.plan_id = $plan AND d.department_code = s.department_code
+        GROUP BY ALL ORDER BY s.department_code NULLS LAST, s.status""",
+    "priority_tasks": f"""
+        SELECT * FROM ({_PRIORITY_OUTCOME})
+        WHERE ($department IS NULL OR list_contains(department_codes, $department))
+        ORDER BY string_split(task_id, '.')[1]::INT, string_split(task_id, '.')[2]::INT,
+                 coalesce(string_split(task_id, '.')[3], '0')::INT""",
+    "priority_headline": f"""
+        SELECT count(*) AS tasks,
+               count(*) FILTER (WHERE status = 'completed') AS completed,
+               count(*) FILTER (WHERE outcome = 'done_on_time') AS done_on_time,
+               count(*) FILTER (WHERE outcome = 'closed_later') AS closed_later,
+               count(*) FILTER (WHERE outcome = 'open') AS open,
+               count(*) FILTER (WHERE outcome = 'not_reported') AS not_reported,
+               count(*) FILTER (WHERE outcome IN ('open', 'not_reported')) AS still_open,
+               min(deadline) AS deadline
+        FROM ({_PRIORITY_OUTCOME})""",
+    "priority_outcomes_by_department": f"""
+        SELECT dep.department_code, dep.acronym, p.outcome, count(*) AS tasks
+        FROM ({_PRIORITY_OUTCOME}) p, unnest(p.department_codes) AS u(department_code)
+        JOIN department dep ON dep.plan_id = $plan AND dep.department_code = u.department_code
+        GROUP BY ALL ORDER BY dep.department_code, p.outcome""",
+    "indicators": """
+        SELECT i.*, d.acronym AS department_acronym
+        FROM indicator i LEFT JOIN department d
+            ON d.plan_id = i.plan_id AND d.department_code = i.department_code
+        WHERE i.plan_id = $plan AND ($department IS NULL OR i.department_code = $department)
+        ORDER BY i.indicator_code""",
+    "indicator_values": """
+        SELECT indicator_code, year, value, illustrative FROM indicator_values_latest
+        WHERE plan_id = $plan AND district_code IS NULL AND period <= $period
+        ORDER BY indicator_code, year""",
+    "indicator_district_values": """
+        SELECT d.district_code, d.name_vi, d.name_en, v.year, v.value
+        FROM indicator_values_latest v
+        JOIN district d ON d.plan_id = v.plan_id AND d.district_code = v.district_code
+        WHERE v.plan_id = $plan AND v.indicator_code = $indicator AND v.period <= $period
+        ORDER BY v.year, d.district_code""",
+    "catalog_activities": """
+        WITH leads AS (
+            SELECT l.activity_no, string_agg(d.acronym, ', ') AS lead, min(l.due_text_vi) AS due
+            FROM activity_lead l JOIN department d USING (plan_id, department_code)
+            WHERE l.plan_id = $plan GROUP BY ALL
+        ), tasks AS (
+            SELECT activity_no, string_agg(task_id, ', ' ORDER BY task_id) AS tasks
+            FROM priority_task_activity WHERE plan_id = $plan GROUP BY ALL
+        )
+        SELECT a.activity_no, a.theme_no, a.group_code, a.adopted, a.title_vi, a.title_en,
+               a.placement, l.lead, l.due, t.tasks
+        FROM activity a LEFT JOIN leads l USING (activity_no) LEFT JOIN tasks t USING (activity_no)
+        WHERE a.plan_id = $plan AND ($theme IS NULL OR a.theme_no = $theme)
+          AND ($search = '' OR strip_accents(lower(concat_ws(' ', a.activity_no, a.title_vi,
+                a.title_en, l.lead, a.group_code))) LIKE '%' || strip_accents(lower($search)) || '%')
+        ORDER BY a.activity_no""",
+    "findings": """
+        SELECT finding_id, kind, section, subject, text_vi, text_en FROM finding
+        WHERE plan_id = $plan
+          AND ($search = '' OR strip_accents(lower(concat_ws(' ', finding_id, subject, text_vi,
+                text_en))) LIKE '%' || strip_accents(lower($search)) || '%')
+        ORDER BY finding_id""",
     "data_date": """
         SELECT max(reported_on) AS data_date, bool_or(illustrative) AS illustrative
         FROM current_submissions WHERE plan_id = $plan""",
 }
 
+_PARAM = re.compile(r"\$([a-z_]+)")
+
 
 def run(
     con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = ()
 ) -> pd.DataFrame:
-    """Run one of this module's named queries (named $parameters)."""
-    return run_sql(con, SQL[name], params)
+    """Run one of this module's named queries; a dict gives only the $parameters the query uses."""
+    sql = SQL[name]
+    if isinstance(params, dict):
+        used = set(_PARAM.findall(sql))
+        params = {k: v for k, v in params.items() if k in used}
+    return run_sql(con, sql, params)
 
 
 def latest_period(con: duckdb.DuckDBPyConnection, plan_id: str) -> int | None:
@@ -84,6 +369,18 @@ def activity_period_status(con, plan_id: str, period: int) -> pd.DataFrame:
     return run(con, "activity_period_status", {"plan": plan_id, "period": period})
 
 
+def activity_status_history(
+    con,
+    plan_id: str,
+    theme: int | None = None,
+    group: str | None = None,
+    department: str | None = None,
+) -> pd.DataFrame:
+    """Each adopted activity's status in every year of the plan (optionally one theme/group/lead)."""
+    params = {"plan": plan_id, "theme": theme, "group": group, "department": department}
+    return run(con, "activity_status_history", params)
+
+
 def overview_headline(con, plan_id: str, period: int) -> dict:
     """Adopted x/66 and the count of adopted activities in each status for one period."""
     return run(con, "overview_headline", {"plan": plan_id, "period": period}).iloc[0].to_dict()
@@ -93,9 +390,110 @@ def status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
     return run(con, "status_counts", {"plan": plan_id, "period": period})
 
 
+def status_by_period(con, plan_id: str, period: int) -> pd.DataFrame:
+    """Per plan year up to `period` and status: number of adopted activities."""
+    return run(con, "status_by_period", {"plan": plan_id, "period": period})
+
+
 def progress_by_theme(con, plan_id: str, period: int) -> pd.DataFrame:
     """Per theme and status: number of adopted activities and their mean percent complete."""
     return run(con, "progress_by_theme", {"plan": plan_id, "period": period})
+
+
+def progress_by_group(con, plan_id: str, period: int, theme: int | None = None) -> pd.DataFrame:
+    """Per activity group and status (theme 1 has no groups: its code is the theme number)."""
+    return run(con, "progress_by_group", {"plan": plan_id, "period": period, "theme": theme})
+
+
+def coverage(con, plan_id: str, theme: int | None = None) -> pd.DataFrame:
+    """Per theme and group: the plan's stated a/b beside the counts in the catalog."""
+    return run(con, "coverage", {"plan": plan_id, "theme": theme})
+
+
+def themes(con, plan_id: str) -> pd.DataFrame:
+    return run(con, "themes", {"plan": plan_id})
+
+
+def groups(con, plan_id: str) -> pd.DataFrame:
+    return run(con, "groups", {"plan": plan_id})
+
+
+def department_options(con, plan_id: str) -> pd.DataFrame:
+    """Departments that have something to report, for the department filter."""
+    return run(con, "department_options", {"plan": plan_id})
+
+
+def reporting_status(con, plan_id: str, period: int, department: str | None = None) -> pd.DataFrame:
+    """Every (year <= period, expected department): received date and on_time / late / missing."""
+    params = {"plan": plan_id, "period": period, "department": department}
+    return run(con, "reporting_status", params)
+
+
+def reporting_summary(
+    con, plan_id: str, period: int, department: str | None = None
+) -> pd.DataFrame:
+    """Per year: expected, received, on time, late, missing (DHIS2's reporting-rate view)."""
+    params = {"plan": plan_id, "period": period, "department": department}
+    return run(con, "reporting_summary", params)
+
+
+def department_summary(con, plan_id: str, period: int) -> pd.DataFrame:
+    """One row per department, plus one row (code NULL) for the activities with no lead."""
+    return run(con, "department_summary", {"plan": plan_id, "period": period})
+
+
+def department_status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
+    return run(con, "department_status_counts", {"plan": plan_id, "period": period})
+
+
+def priority_tasks(con, plan_id: str, period: int, department: str | None = None) -> pd.DataFrame:
+    """Every 2018 priority task with its status now, at its deadline, and its outcome."""
+    params = {"plan": plan_id, "period": period, "department": department}
+    return run(con, "priority_tasks", params)
+
+
+def priority_headline(con, plan_id: str, period: int) -> dict:
+    """Counts of 2018 priority tasks: completed as of `period`, by outcome, and the deadline."""
+    return run(con, "priority_headline", {"plan": plan_id, "period": period}).iloc[0].to_dict()
+
+
+def reporting_year(con, plan_id: str, period: int) -> dict:
+    """One year's reporting figures (expected, received, on time, late, missing)."""
+    frame = reporting_summary(con, plan_id, period)
+    frame = frame[frame["period"] == period]
+    if frame.empty:
+        return {"expected": 0, "received": 0, "on_time": 0, "late": 0, "missing": 0}
+    return frame.iloc[0].to_dict()
+
+
+def priority_outcomes_by_department(con, plan_id: str, period: int) -> pd.DataFrame:
+    return run(con, "priority_outcomes_by_department", {"plan": plan_id, "period": period})
+
+
+def indicators(con, plan_id: str, department: str | None = None) -> pd.DataFrame:
+    return run(con, "indicators", {"plan": plan_id, "department": department})
+
+
+def indicator_values(con, plan_id: str, period: int) -> pd.DataFrame:
+    """Province-wide values of every indicator, reported up to `period`."""
+    return run(con, "indicator_values", {"plan": plan_id, "period": period})
+
+
+def indicator_district_values(con, plan_id: str, indicator: str, period: int) -> pd.DataFrame:
+    params = {"plan": plan_id, "indicator": indicator, "period": period}
+    return run(con, "indicator_district_values", params)
+
+
+def catalog_activities(
+    con, plan_id: str, theme: int | None = None, search: str = ""
+) -> pd.DataFrame:
+    """All 66 national activities with adoption, lead and priority tasks; accent-blind search."""
+    params = {"plan": plan_id, "theme": theme, "search": search.strip()}
+    return run(con, "catalog_activities", params)
+
+
+def findings(con, plan_id: str, search: str = "") -> pd.DataFrame:
+    return run(con, "findings", {"plan": plan_id, "search": search.strip()})
 
 
 def data_date(con, plan_id: str) -> dict:
