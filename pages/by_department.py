@@ -1,5 +1,110 @@
-"""Placeholder: being built."""
+"""Theo sở ngành / By department: one row per department, and one department's own detail."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("Trang đang được xây dựng / This page is being built.")
+from greengrowth import charts
+from greengrowth.i18n import t
+from greengrowth.queries import dashboard as q
+from ui.chrome import (
+    department_filter,
+    finding_link,
+    illustrative_banner,
+    plan_and_period,
+    show_chart,
+    show_table,
+)
+from ui.data import load
+from ui.state import lang
+
+L = lang()
+ctx = plan_and_period(L)
+if ctx is None:
+    st.stop()
+st.title(t("by_department.heading", L, period=ctx.period))
+illustrative_banner(ctx)
+dept = department_filter(ctx)
+name_col = "name_en" if L == "en" else "name_vi"
+title_col = "title_en" if L == "en" else "title_vi"
+
+if dept is None:
+    summary = load(q.department_summary, ctx.plan_id, ctx.period)
+    summary = summary.assign(
+        department=[
+            getattr(r, name_col) if isinstance(r.department_code, str) else t("common.no_lead", L)
+            for r in summary.itertuples()
+        ]
+    )
+    show_table(
+        summary,
+        {
+            "acronym": ("column.acronym", "text"),
+            "department": ("column.department", "text"),
+            "activities_led": ("column.activities_led", "int"),
+            "share_complete": ("column.share_complete", "percent"),
+            "delayed_activities": ("column.delayed_activities", "int"),
+            "open_tasks": ("column.open_tasks", "int"),
+            "last_report_on": ("column.last_report_on", "date"),
+            "last_report_outcome": ("column.last_report_outcome", "reporting"),
+            "this_year_outcome": ("column.this_year_outcome", "reporting"),
+        },
+        L,
+    )
+    st.caption(t("by_department.rules", L))
+    finding_link(ctx, "F01")
+    fig = charts.progress_by_department(
+        load(q.department_status_counts, ctx.plan_id, ctx.period),
+        lang=L,
+        period=ctx.period,
+        source=ctx.source,
+        data_date=ctx.data_date,
+    )
+    show_chart(fig, "progress-by-department", ctx)
+else:
+    history = load(q.activity_status_history, ctx.plan_id, None, None, dept)
+    current = history[history["period"] == ctx.period]
+    st.subheader(t("by_department.activities", L, period=ctx.period))
+    if current.empty:
+        st.info(t("by_department.no_activities", L))
+    else:
+        show_table(
+            current,
+            {
+                "activity_no": ("column.activity_no", "int"),
+                title_col: ("column.activity", "text"),
+                "status": ("column.status", "status"),
+                "percent_complete": ("column.percent", "percent"),
+            },
+            L,
+        )
+        fig = charts.activity_history(
+            history[history["period"] <= ctx.period],
+            lang=L,
+            source=ctx.source,
+            data_date=ctx.data_date,
+        )
+        show_chart(fig, f"activity-history-{dept}", ctx)
+    st.subheader(t("by_department.tasks", L))
+    show_table(
+        load(q.priority_tasks, ctx.plan_id, ctx.period, dept),
+        {
+            "task_id": ("column.task", "text"),
+            "summary_en" if L == "en" else "text_vi": ("column.task_text", "text"),
+            "deadline": ("column.deadline", "date"),
+            "status": ("column.status", "status"),
+            "outcome": ("column.outcome", "priority"),
+        },
+        L,
+    )
+    st.subheader(t("by_department.reports", L))
+    show_table(
+        load(q.reporting_status, ctx.plan_id, ctx.period, dept),
+        {
+            "period": ("column.period", "year"),
+            "due_before": ("column.due_before", "date"),
+            "received_on": ("column.received_on", "date"),
+            "outcome": ("column.outcome", "reporting"),
+        },
+        L,
+    )

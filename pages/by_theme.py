@@ -1,5 +1,77 @@
-"""Placeholder: being built."""
+"""Theo chủ đề / By theme: theme, then group, then activity, and each activity's history."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("Trang đang được xây dựng / This page is being built.")
+from greengrowth import charts
+from greengrowth.i18n import t
+from greengrowth.queries import dashboard as q
+from ui.chrome import (
+    ALL,
+    finding_link,
+    illustrative_banner,
+    plan_and_period,
+    show_chart,
+    show_table,
+    theme_filter,
+)
+from ui.data import load
+from ui.state import lang, url_select
+
+L = lang()
+ctx = plan_and_period(L)
+if ctx is None:
+    st.stop()
+st.title(t("by_theme.heading", L, period=ctx.period))
+illustrative_banner(ctx)
+
+theme = theme_filter(ctx)
+groups = load(q.groups, ctx.plan_id)
+if theme is not None:
+    groups = groups[groups["theme_no"] == theme]
+col = "title_en" if L == "en" else "title_vi"
+group_names = {ALL: t("common.all_groups", L)} | {
+    r.group_code: f"{r.group_code}. {getattr(r, col)}" for r in groups.itertuples()
+}
+group = url_select(
+    "group", t("common.group", L), list(group_names), ALL, format_func=group_names.get
+)
+group = None if group == ALL else group
+
+left, right = st.columns(2)
+with left:
+    fig = charts.progress_by_group(
+        load(q.progress_by_group, ctx.plan_id, ctx.period, theme),
+        lang=L,
+        period=ctx.period,
+        source=ctx.source,
+        data_date=ctx.data_date,
+    )
+    show_chart(fig, "progress-by-group", ctx)
+with right:
+    fig = charts.coverage(load(q.coverage, ctx.plan_id, theme), lang=L, source=ctx.plan_source)
+    show_chart(fig, "coverage", ctx)
+
+st.subheader(t("by_theme.activities", L, period=ctx.period))
+history = load(q.activity_status_history, ctx.plan_id, theme, group, None)
+current = history[history["period"] == ctx.period]
+show_table(
+    current,
+    {
+        "activity_no": ("column.activity_no", "int"),
+        col: ("column.activity", "text"),
+        "group_code": ("column.group", "text"),
+        "department_code": ("column.lead", "text"),
+        "status": ("column.status", "status"),
+        "percent_complete": ("column.percent", "percent"),
+        "reported_on": ("column.reported_on", "date"),
+    },
+    L,
+)
+if (current["status"] == "no_lead").any():
+    finding_link(ctx, "F01")
+fig = charts.activity_history(
+    history[history["period"] <= ctx.period], lang=L, source=ctx.source, data_date=ctx.data_date
+)
+show_chart(fig, "activity-history", ctx)

@@ -1,5 +1,87 @@
-"""Placeholder: being built."""
+"""Chỉ tiêu / Indicators: values over time, the target if any, and on track or not (documented)."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("Trang đang được xây dựng / This page is being built.")
+from greengrowth import charts
+from greengrowth.i18n import t
+from greengrowth.indicator_progress import judge_indicators
+from greengrowth.queries import dashboard as q
+from ui.chrome import (
+    department_filter,
+    illustrative_banner,
+    plan_and_period,
+    show_chart,
+    show_table,
+)
+from ui.data import load
+from ui.state import lang, url_select
+
+L = lang()
+ctx = plan_and_period(L)
+if ctx is None:
+    st.stop()
+st.title(t("indicators.heading", L, period=ctx.period))
+illustrative_banner(ctx)
+dept = department_filter(ctx)
+
+catalog = load(q.indicators, ctx.plan_id, dept)
+values = load(q.indicator_values, ctx.plan_id, ctx.period)
+if catalog.empty:
+    st.info(t("indicators.none", L))
+    st.stop()
+judged = catalog.merge(judge_indicators(catalog, values), on="indicator_code")
+name_col, unit_col = ("name_en", "unit_en") if L == "en" else ("name_vi", "unit_vi")
+show_table(
+    judged,
+    {
+        name_col: ("column.indicator", "text"),
+        unit_col: ("column.unit", "text"),
+        "department_acronym": ("column.lead", "text"),
+        "current_year": ("column.year", "year"),
+        "current_value": ("column.latest_value", "number"),
+        "target_value": ("column.target", "number"),
+        "target_year": ("column.target_year", "year"),
+        "status": ("column.progress", "progress"),
+    },
+    L,
+)
+with st.expander(t("indicators.rule_title", L)):
+    st.markdown(t("indicators.rule", L))
+
+names = dict(zip(judged["indicator_code"], judged[name_col], strict=True))
+code = url_select(
+    "indicator",
+    t("column.indicator", L),
+    list(names),
+    next(iter(names)),
+    format_func=names.get,
+    container=st,
+)
+row = judged[judged["indicator_code"] == code].iloc[0].to_dict()
+left, right = st.columns(2)
+with left:
+    fig = charts.indicator_series(
+        values[values["indicator_code"] == code],
+        row,
+        row["status"],
+        lang=L,
+        source=ctx.source,
+        data_date=ctx.data_date,
+    )
+    show_chart(fig, f"indicator-{code}", ctx)
+with right:
+    if row["by_district"]:
+        fig = charts.indicator_by_district(
+            load(q.indicator_district_values, ctx.plan_id, code, ctx.period),
+            row,
+            lang=L,
+            source=ctx.source,
+            data_date=ctx.data_date,
+        )
+        show_chart(fig, f"indicator-{code}-districts", ctx)
+    else:
+        st.info(t("indicators.not_by_district", L))
+if row.get("note"):
+    st.caption(f"{t('column.note', L)}: {row['note']}")

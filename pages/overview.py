@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from greengrowth import charts
-from greengrowth.i18n import fmt_number, t
+from greengrowth.i18n import fmt_number, fmt_percent, t
 from greengrowth.queries import dashboard as q
-from ui.chrome import illustrative_banner, plan_and_period, show_chart
+from ui.chrome import finding_link, illustrative_banner, plan_and_period, show_chart
 from ui.data import load
 from ui.state import lang
 
@@ -17,18 +17,49 @@ if ctx is None:
     st.stop()
 st.title(t("overview.heading", L, period=ctx.period))
 illustrative_banner(ctx)
+if ctx.data_date is None:
+    st.info(t("common.no_data", L))
 
 head = load(q.overview_headline, ctx.plan_id, ctx.period)
-cols = st.columns(6)
+tasks = load(q.priority_headline, ctx.plan_id, ctx.period)
+this_year = load(q.reporting_year, ctx.plan_id, ctx.period)
+
+cols = st.columns(4)
 cols[0].metric(
     t("overview.adopted", L),
     t("overview.adopted_value", L, adopted=head["adopted"], national=head["national"]),
+    border=True,
 )
+cols[1].metric(
+    t("overview.priority_done", L),
+    t(
+        "overview.priority_done_value",
+        L,
+        done=tasks["completed"],
+        total=tasks["tasks"],
+    ),
+    help=t("overview.priority_done_help", L, on_time=tasks["done_on_time"]),
+    border=True,
+)
+cols[2].metric(
+    t("overview.on_time", L, period=ctx.period),
+    t("overview.on_time_value", L, on_time=this_year["on_time"], expected=this_year["expected"]),
+    border=True,
+)
+cols[3].metric(
+    t("overview.mean_percent", L),
+    fmt_percent(head["mean_percent_reported"], L, 1),
+    border=True,
+)
+cols = st.columns(6)
 for col, key in zip(
-    cols[1:], ["completed", "in_progress", "not_started", "delayed", "not_reported"], strict=True
+    cols,
+    ["completed", "in_progress", "not_started", "delayed", "not_reported", "no_lead"],
+    strict=True,
 ):
-    col.metric(t(f"overview.{key}", L), fmt_number(head[key], L))
-st.caption(f"{t('overview.mean_percent', L)}: {fmt_number(head['mean_percent_reported'], L, 1)}%")
+    col.metric(t(f"status.{key}", L), fmt_number(head[key], L))
+if head["no_lead"]:
+    finding_link(ctx, "F01")
 
 left, right = st.columns(2)
 with left:
@@ -49,3 +80,11 @@ with right:
         data_date=ctx.data_date,
     )
     show_chart(fig, "status-breakdown", ctx)
+fig = charts.status_over_periods(
+    load(q.status_by_period, ctx.plan_id, ctx.period),
+    lang=L,
+    period=ctx.period,
+    source=ctx.source,
+    data_date=ctx.data_date,
+)
+show_chart(fig, "status-over-periods", ctx)

@@ -1,5 +1,87 @@
-"""Placeholder: being built."""
+"""Kế hoạch / The plan: browse and search the catalog, with the gaps and contradictions it records."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("Trang đang được xây dựng / This page is being built.")
+from greengrowth import charts
+from greengrowth.i18n import fmt_date, t
+from greengrowth.queries import catalog as catalog_queries
+from greengrowth.queries import dashboard as q
+from ui.chrome import plan_and_period, show_chart, show_table, theme_filter
+from ui.data import load
+from ui.state import lang
+
+L = lang()
+ctx = plan_and_period(L)
+if ctx is None:
+    st.stop()
+title_col = "title_en" if L == "en" else "title_vi"
+st.title(ctx.plan[title_col])
+st.caption(
+    t(
+        "plan.meta",
+        L,
+        issued=fmt_date(ctx.plan["issued_on"], L),
+        signed=ctx.plan["signed_by"] or "–",
+        national=ctx.plan["national_plan_ref"] or "–",
+    )
+)
+
+search = st.text_input(t("plan.search", L), value=st.query_params.get("q", ""), key="plan_q")
+if search != st.query_params.get("q", ""):
+    st.query_params["q"] = search
+theme = theme_filter(ctx)
+
+tab_acts, tab_findings, tab_cov, tab_rules = st.tabs(
+    [
+        t("plan.tab.activities", L),
+        t("plan.tab.findings", L),
+        t("plan.tab.coverage", L),
+        t("plan.tab.rules", L),
+    ]
+)
+with tab_acts:
+    acts = load(q.catalog_activities, ctx.plan_id, theme, search)
+    st.caption(t("plan.activities_count", L, count=len(acts)))
+    show_table(
+        acts,
+        {
+            "activity_no": ("column.activity_no", "int"),
+            "theme_no": ("column.theme", "int"),
+            "group_code": ("column.group", "text"),
+            "adopted": ("column.adopted", "bool"),
+            title_col: ("column.activity", "text"),
+            "lead": ("column.lead", "text"),
+            "due": ("column.due", "text"),
+            "tasks": ("column.tasks", "text"),
+        },
+        L,
+    )
+with tab_findings:
+    found = load(q.findings, ctx.plan_id, search)
+    st.caption(t("plan.findings_intro", L, count=len(found)))
+    show_table(
+        found,
+        {
+            "finding_id": ("column.finding", "text"),
+            "kind": ("column.kind", "finding_kind"),
+            "section": ("column.section", "text"),
+            "text_en" if L == "en" else "text_vi": ("column.finding_text", "text"),
+        },
+        L,
+    )
+with tab_cov:
+    cov = load(q.coverage, ctx.plan_id, theme)
+    show_chart(charts.coverage(cov, lang=L, source=ctx.plan_source), "plan-coverage", ctx)
+with tab_rules:
+    rules = load(catalog_queries.run, "reporting_rules", (ctx.plan_id,))
+    show_table(
+        rules,
+        {
+            "description_en" if L == "en" else "description_vi": ("column.rule", "text"),
+            "due_date": ("column.deadline", "date"),
+            "source_section": ("column.section", "text"),
+        },
+        L,
+    )

@@ -1,5 +1,63 @@
-"""Placeholder: being built."""
+"""Báo cáo / Reporting: per year and department, expected, received, on time, late, missing."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("Trang đang được xây dựng / This page is being built.")
+from greengrowth import charts
+from greengrowth.i18n import t
+from greengrowth.queries import dashboard as q
+from ui.chrome import (
+    department_filter,
+    illustrative_banner,
+    plan_and_period,
+    show_chart,
+    show_table,
+)
+from ui.data import load
+from ui.state import lang
+
+L = lang()
+ctx = plan_and_period(L)
+if ctx is None:
+    st.stop()
+st.title(t("reporting.heading", L))
+illustrative_banner(ctx)
+dept = department_filter(ctx)
+st.caption(t("reporting.rule", L))
+
+summary = load(q.reporting_summary, ctx.plan_id, ctx.period, dept)
+show_table(
+    summary,
+    {
+        "period": ("column.period", "year"),
+        "expected": ("reporting.expected", "int"),
+        "received": ("reporting.received", "int"),
+        "on_time": ("reporting.on_time", "int"),
+        "late": ("reporting.late", "int"),
+        "missing": ("reporting.missing", "int"),
+    },
+    L,
+)
+status = load(q.reporting_status, ctx.plan_id, ctx.period, dept)
+left, right = st.columns(2)
+with left:
+    fig = charts.reporting_by_year(summary, lang=L, source=ctx.source, data_date=ctx.data_date)
+    show_chart(fig, "reporting-by-year", ctx)
+with right:
+    fig = charts.reporting_grid(status, lang=L, source=ctx.source, data_date=ctx.data_date)
+    show_chart(fig, "reporting-grid", ctx)
+st.subheader(t("reporting.detail", L))
+show_table(
+    status,
+    {
+        "period": ("column.period", "year"),
+        "acronym": ("column.acronym", "text"),
+        "name_en" if L == "en" else "name_vi": ("column.department", "text"),
+        "due_before": ("column.due_before", "date"),
+        "received_on": ("column.received_on", "date"),
+        "dated_by_upload": ("column.dated_by_upload", "bool"),
+        "outcome": ("column.outcome", "reporting"),
+    },
+    L,
+)

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from greengrowth.export import figure_png
-from greengrowth.i18n import t
+from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
 from ui.data import load
@@ -33,6 +34,11 @@ class Context:
     @property
     def source(self) -> str:
         return t("common.source_store", self.lang)
+
+    @property
+    def plan_source(self) -> str:
+        """Footnote source for charts drawn from the plan text itself (the catalog)."""
+        return t("common.source_plan", self.lang)
 
 
 def plan_and_period(lang: str) -> Context | None:
@@ -101,3 +107,90 @@ def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+ALL = "all"
+
+
+def theme_filter(ctx: Context, container=None) -> int | None:
+    """Theme picker kept in ?theme= (None = all themes)."""
+    themes = load(dashboard_queries.themes, ctx.plan_id)
+    col = "title_en" if ctx.lang == "en" else "title_vi"
+    names = {int(r.theme_no): f"{r.theme_no}. {getattr(r, col)}" for r in themes.itertuples()}
+    names_all = {ALL: t("common.all_themes", ctx.lang)} | {str(k): v for k, v in names.items()}
+    value = url_select(
+        "theme",
+        t("common.theme", ctx.lang),
+        list(names_all),
+        ALL,
+        format_func=lambda k: names_all[k],
+        container=container,
+    )
+    return None if value in (None, ALL) else int(value)
+
+
+def department_filter(ctx: Context, container=None, *, allow_all: bool = True) -> str | None:
+    """Department picker kept in ?dept= (None = all departments)."""
+    depts = load(dashboard_queries.department_options, ctx.plan_id)
+    col = "name_en" if ctx.lang == "en" else "name_vi"
+    names = {r.department_code: f"{r.acronym} – {getattr(r, col)}" for r in depts.itertuples()}
+    if allow_all:
+        names = {ALL: t("common.all_departments", ctx.lang)} | names
+    if not names:
+        return None
+    value = url_select(
+        "dept",
+        t("common.department", ctx.lang),
+        list(names),
+        next(iter(names)),
+        format_func=lambda k: names[k],
+        container=container,
+    )
+    return None if value in (None, ALL) else value
+
+
+def finding_link(ctx: Context, finding_id: str) -> None:
+    """A link to the plan page, filtered to one finding (e.g. F01: activities without a lead)."""
+    params = {"q": finding_id} | ({"lang": ctx.lang} if ctx.lang != "vi" else {})
+    st.page_link(
+        "pages/plan.py",
+        label=t("common.see_finding", ctx.lang, finding=finding_id),
+        icon=":material/menu_book:",
+        query_params=params,
+    )
+
+
+def _cell(value, kind: str, lang: str) -> str:
+    if value is None or (not isinstance(value, str | list) and pd.isna(value)):
+        return MISSING
+    if kind == "year":
+        return str(int(value))
+    if kind == "int":
+        return fmt_number(value, lang)
+    if kind == "number":
+        return fmt_number(value, lang, 0 if abs(float(value)) >= 100 else 2)
+    if kind == "percent":
+        return fmt_percent(value, lang)
+    if kind == "date":
+        return fmt_date(value, lang)
+    if kind == "bool":
+        return t("common.yes" if value else "common.no", lang)
+    if kind in ("status", "reporting", "priority", "progress", "finding_kind"):
+        return t(f"{kind}.{value}", lang)
+    return str(value)
+
+
+def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> None:
+    """A read-only table with translated headers and vi/en number and date formats.
+
+    `columns` maps a frame column to (strings key of its header, kind): text, int, number,
+    percent, date, bool, status, reporting, priority or progress. Formatting only: no numbers
+    are computed here.
+    """
+    shown = pd.DataFrame(
+        {
+            t(label, lang): [_cell(v, kind, lang) for v in frame[col]]
+            for col, (label, kind) in columns.items()
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
