@@ -1,0 +1,128 @@
+"""Corrections: edited rows become a new submission derived from the old one; history is untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from greengrowth import queries, store
+from loaders.corrections import CorrectionError, correction_file_name, submit_correction
+from loaders.ingest import withdraw
+
+PLAN_ID = "binh-duong-2018-2020"
+NOW = datetime(2026, 11, 24, 10, 0)
+
+
+def current_id(con, department: str, period: int) -> int:
+    frame = queries.run(con, "current_submission", [PLAN_ID, department, period])
+    return int(frame["submission_id"].iloc[0])
+
+
+@pytest.fixture
+def con(demo_db):
+    with store.connect(demo_db) as connection:
+        yield connection
+
+
+def test_unchanged_rows_round_trip_through_the_workbook_exactly(con) -> None:
+    old_id = current_id(con, "DOIT", 2019)
+    old = queries.submission_rows(con, old_id)
+    acts = old["activities"].copy()
+    acts.loc[0, "difficulties"] = "Thêm một dòng ghi chú"  # one text edit, so it is not refused
+    result = submit_correction(con, old_id, "demo", activities=acts, dry_run=True, now=NOW)
+    assert result.outcome == "would_accept", result.problems
+    parsed = result.parsed
+    spent = pd.DataFrame(parsed.spending).rename(columns={"amount": "amount_million_vnd"})
+    pd.testing.assert_frame_equal(
+        spent.sort_values(["activity_no", "funding_source"]).reset_index(drop=True),
+        old["spending"].reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert len(parsed.indicators) == len(old["indicators"])
+    assert len(parsed.tasks) == len(old["tasks"])
+    assert result.changes == []  # statuses and values are the same; only a text changed
+
+
+def test_a_correction_is_a_new_submission_derived_from_the_old_one(con) -> None:
+    old_id = current_id(con, "DOIT", 2019)
+    before = queries.submission_rows(con, old_id)
+    old_file = queries.run(con, "submission", [old_id])["file_name"].iloc[0]
+    acts = before["activities"].copy()
+    first = int(acts.loc[0, "activity_no"])
+    acts.loc[0, ["status", "percent_complete"]] = ["completed", 100.0]
+    acts.loc[1, ["status", "percent_complete"]] = ["in_progress", 55.0]
+
+    result = submit_correction(con, old_id, "lan", activities=acts, now=NOW)
+
+    assert result.outcome == "accepted", result.problems
+    new = queries.run(con, "submission", [result.submission_id]).iloc[0]
+    assert int(new["derived_from"]) == old_id
+    assert new["file_name"] == correction_file_name(old_file) == f"sua-{old_file}"
+    assert new["uploaded_by"] == "lan"
+    assert current_id(con, "DOIT", 2019) == result.submission_id
+    assert result.replaces == old_id
+    rows = queries.submission_rows(con, result.submission_id)["activities"].set_index("activity_no")
+    assert rows.loc[first, "status"] == "completed" and rows.loc[first, "percent_complete"] == 100
+    # the old submission is never edited
+    pd.testing.assert_frame_equal(
+        queries.submission_rows(con, old_id)["activities"], before["activities"]
+    )
+    # the corrected workbook is kept like any upload, under its SHA-256
+    data = store.read_original(new["sha256"], store.db_path())
+    assert hashlib.sha256(data).hexdigest() == new["sha256"]
+    assert any(c.text_vi.startswith(f"Hoạt động {first}:") for c in result.changes)
+
+
+def test_indicator_and_task_edits_are_stored(con) -> None:
+    old_id = current_id(con, "DONRE", 2020)
+    old = queries.submission_rows(con, old_id)
+    inds, tasks = old["indicators"].copy(), old["tasks"].copy()
+    assert not inds.empty and not tasks.empty
+    inds.loc[0, "value"] = float(inds.loc[0, "value"]) + 1
+    tasks.loc[0, "note"] = "Đã bổ sung hồ sơ"
+    result = submit_correction(con, old_id, "demo", indicators=inds, tasks=tasks, now=NOW)
+    assert result.outcome == "accepted", result.problems
+    new = queries.submission_rows(con, result.submission_id)
+    assert new["indicators"]["value"].tolist() == inds["value"].tolist()
+    assert new["tasks"].loc[0, "note"] == "Đã bổ sung hồ sơ"
+
+
+def test_nothing_changed_is_refused(con) -> None:
+    old_id = current_id(con, "DOIT", 2019)
+    count = con.execute("SELECT count(*) FROM submission").fetchone()[0]
+    with pytest.raises(CorrectionError) as info:
+        submit_correction(con, old_id, "demo", now=NOW)
+    assert info.value.code == "no_changes"
+    assert con.execute("SELECT count(*) FROM submission").fetchone()[0] == count
+
+
+def test_an_invalid_correction_lists_problems_and_stores_nothing(con) -> None:
+    old_id = current_id(con, "DOIT", 2019)
+    acts = queries.submission_rows(con, old_id)["activities"].copy()
+    acts.loc[0, ["status", "percent_complete"]] = ["completed", 40.0]  # completed must be 100
+    count = con.execute("SELECT count(*) FROM submission").fetchone()[0]
+    result = submit_correction(con, old_id, "demo", activities=acts, now=NOW)
+    assert result.outcome == "rejected"
+    assert [p.code for p in result.problems] == ["percent_status_conflict"]
+    assert con.execute("SELECT count(*) FROM submission").fetchone()[0] == count
+
+
+def test_only_the_current_accepted_submission_can_be_corrected(con) -> None:
+    old_id = current_id(con, "DOIT", 2019)
+    acts = queries.submission_rows(con, old_id)["activities"].copy()
+    acts.loc[0, "done_text"] = "Sửa lần 1"
+    newer = submit_correction(con, old_id, "demo", activities=acts, now=NOW).submission_id
+    with pytest.raises(CorrectionError) as info:
+        submit_correction(con, old_id, "demo", activities=acts, now=NOW)
+    assert info.value.code == "not_current"
+    withdraw(con, newer, "demo", "nhầm")
+    withdraw(con, old_id, "demo", "nhầm nữa")
+    with pytest.raises(CorrectionError) as info:
+        submit_correction(con, old_id, "demo", activities=acts, now=NOW)
+    assert info.value.code == "withdrawn"
+    with pytest.raises(CorrectionError) as info:
+        submit_correction(con, 999_999, "demo")
+    assert info.value.code == "not_found"
