@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from greengrowth import store
+from greengrowth import queries, store
 from loaders import layout as L
+from loaders.ingest import ingest_bytes
 from loaders.template import build_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -305,3 +306,140 @@ def test_bad_files_get_a_clear_message_and_no_traceback(demo_db, name, data, exp
     )
     assert expected in shown
     assert at.button(key="upload_commit").disabled
+
+
+# ---- history, withdraw, corrections --------------------------------------------------------------
+
+
+def store_upload(data: bytes, name: str, user: str = "demo") -> int:
+    with store.connect() as con:
+        result = ingest_bytes(con, data, name, user)
+    assert result.outcome == "accepted", result.problems
+    return result.submission_id
+
+
+def current_for(department: str, period: int) -> int | None:
+    with store.connect() as con:
+        frame = queries.run(con, "current_submission", [PLAN_ID, department, period])
+    return None if frame.empty else int(frame["submission_id"].iloc[0])
+
+
+def test_history_lists_every_submission_newest_first_with_who_and_status(demo_db) -> None:
+    old = current_for("DOIT", 2019)
+    new = store_upload(workbook("DOIT", 2019), "moi.xlsx", user="lan")
+    at = open_page("pages/history.py")
+    table = at.dataframe[0].value
+    assert list(table.columns) == [
+        "Số",
+        "Thời gian nộp",
+        "Người nộp",
+        "Tệp",
+        "Đơn vị",
+        "Kỳ",
+        "Số dòng",
+        "Trạng thái",
+        "Sửa từ lần nộp",
+    ]
+    assert table["Số"].iloc[0] == new and table["Người nộp"].iloc[0] == "lan"
+    states = dict(zip(table["Số"], table["Trạng thái"], strict=True))
+    assert states[new] == "Hiện hành" and states[old] == "Đã có bản mới hơn"
+    assert len(table) == count_submissions()
+
+
+def test_visitor_sees_history_and_rows_but_cannot_withdraw_or_correct(demo_db) -> None:
+    at = open_page("pages/history.py")
+    assert at.selectbox(key="history_pick").value is not None
+    assert [tab.label.split(" (")[0] for tab in at.tabs] == [
+        "Hoạt động",
+        "Nhiệm vụ ưu tiên",
+        "Chỉ tiêu",
+        "Kinh phí",
+    ]
+    assert at.get("download_button")[0].proto.label.startswith("Tải tệp gốc")
+    keys = {b.key for b in at.button}
+    assert not keys & {"withdraw_submit", "correct_submit"}
+    assert len(at.data_editor) == 0
+    assert not [a for a in at.text_area if a.key == "withdraw_reason"]
+    assert any("Đăng nhập bằng tài khoản chuyên viên" in i for i in texts(at, "info"))
+
+
+def test_withdraw_needs_a_reason_and_makes_the_previous_submission_current(demo_db) -> None:
+    old = current_for("DOIT", 2019)
+    new = store_upload(workbook("DOIT", 2019), "nham.xlsx")
+    total = count_submissions()
+    at = open_page("pages/history.py", user="demo")
+    at.selectbox(key="history_pick").set_value(new).run()
+    at.button(key="withdraw_submit").click().run()
+    assert "Cần ghi lý do rút." in texts(at, "error")
+    assert current_for("DOIT", 2019) == new
+
+    at.text_area(key="withdraw_reason").input("Nộp nhầm tệp của năm khác")
+    at.button(key="withdraw_submit").click().run()
+    assert not at.exception
+    assert (
+        f"Đã rút lần nộp số {new}. Lần nộp số {old} là số liệu hiện hành của đơn vị, kỳ này."
+        in texts(at, "success")
+    )
+    assert current_for("DOIT", 2019) == old
+    assert count_submissions() == total  # nothing deleted
+    with store.connect() as con:
+        events = queries.run(con, "submission_events", [new])
+    assert events[["event", "actor"]].values.tolist() == [
+        ["accepted", "demo"],
+        ["withdrawn", "demo"],
+    ]
+    assert events["reason"].iloc[1] == "Nộp nhầm tệp của năm khác"
+    table = at.dataframe[0].value
+    assert dict(zip(table["Số"], table["Trạng thái"], strict=True))[new] == "Đã rút"
+    # a withdrawn submission offers no more actions
+    assert not {b.key for b in at.button} & {"withdraw_submit", "correct_submit"}
+
+
+def test_an_analyst_may_not_withdraw_for_another_department(demo_db) -> None:
+    at = open_page("pages/history.py", user="lan")  # DOIT only
+    doc = current_for("DOC", 2019)
+    at.selectbox(key="history_pick").set_value(doc).run()
+    assert any("không được rút hay sửa báo cáo của đơn vị DOC" in i for i in texts(at, "info"))
+    assert not {b.key for b in at.button} & {"withdraw_submit", "correct_submit"}
+
+
+def test_a_correction_in_the_data_editor_makes_a_derived_submission(demo_db) -> None:
+    old = current_for("DOIT", 2019)
+    at = open_page("pages/history.py", user="demo")
+    at.selectbox(key="history_pick").set_value(old).run()
+    editor = at.data_editor[0]
+    first = int(editor.value["activity_no"].iloc[0])
+    at.session_state[f"correct_activities_{old}"] = {
+        "edited_rows": {0: {"status": "completed", "percent_complete": 100}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="correct_submit").click().run()
+    assert not at.exception
+    new = current_for("DOIT", 2019)
+    assert new != old
+    assert f"Đã lưu bản sửa thành lần nộp số {new} (sửa từ số {old})." in texts(at, "success")
+    assert at.selectbox(key="history_pick").value == new
+    with store.connect() as con:
+        row = queries.run(con, "submission", [new]).iloc[0]
+        acts = queries.submission_rows(con, new)["activities"].set_index("activity_no")
+    assert int(row["derived_from"]) == old and row["uploaded_by"] == "demo"
+    assert row["file_name"].startswith("sua-")
+    assert acts.loc[first, "status"] == "completed"
+    table = at.dataframe[0].value
+    assert table["Sửa từ lần nộp"].iloc[0] == old
+
+
+def test_saving_an_unchanged_correction_stores_nothing(demo_db) -> None:
+    total = count_submissions()
+    at = open_page("pages/history.py", user="demo")
+    at.button(key="correct_submit").click().run()
+    assert "Chưa có ô nào được sửa, nên không có gì để lưu." in texts(at, "warning")
+    assert count_submissions() == total
+
+
+def test_history_in_english(demo_db) -> None:
+    at = open_page("pages/history.py", user="demo", lang="en")
+    assert texts(at, "title") == ["Submission history"]
+    assert "Status" in at.dataframe[0].value.columns
+    assert at.button(key="withdraw_submit").label == "Withdraw"

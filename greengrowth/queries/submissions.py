@@ -31,9 +31,23 @@ SQL: dict[str, str] = {
         SELECT s.submission_id, s.uploaded_at, s.uploaded_by, s.file_name, s.department_code,
                s.period, s.reported_on, s.n_activity_rows, s.n_task_rows, s.n_indicator_rows,
                s.status, s.derived_from, s.illustrative, s.withdrawn_reason,
-               (c.submission_id IS NOT NULL) AS is_current
+               (c.submission_id IS NOT NULL) AS is_current,
+               coalesce(s.n_activity_rows, 0) + coalesce(s.n_task_rows, 0)
+                   + coalesce(s.n_indicator_rows, 0) AS n_rows,
+               CASE WHEN s.status = 'withdrawn' THEN 'withdrawn'
+                    WHEN c.submission_id IS NOT NULL THEN 'current'
+                    ELSE 'superseded' END AS state,
+               s.withdrawn_at, s.withdrawn_by
         FROM submissions s LEFT JOIN current_submissions c USING (submission_id)
         WHERE s.plan_id = ? ORDER BY s.uploaded_at DESC, s.submission_id DESC""",
+    # Everything recorded about one submission: accepted, then possibly withdrawn (never deleted).
+    "submission_events": """
+        SELECT event, event_at, actor, reason FROM submission_event
+        WHERE submission_id = ? ORDER BY event_at, event_id""",
+    # Submissions corrected from this one (derived_from), newest first.
+    "derived_submissions": """
+        SELECT submission_id, uploaded_at, uploaded_by, status FROM submissions
+        WHERE derived_from = ? ORDER BY uploaded_at DESC, submission_id DESC""",
 }
 
 
