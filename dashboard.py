@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from greengrowth.i18n import t
+from greengrowth.store import StoreError
 from ui.auth import sidebar_account
 from ui.data import ensure_database
 from ui.state import language_switch
 
 st.set_page_config(page_title="Tăng trưởng xanh Bình Dương", page_icon="🌿", layout="wide")
-ensure_database()
 lang = language_switch()
 sidebar_account(lang)
 
@@ -35,4 +35,12 @@ pages = {
         page("pages/history.py", "history", ":material/history:"),
     ],
 }
-st.navigation(pages).run()
+# st.navigation comes before anything that can fail: if the script stopped earlier, Streamlit would
+# fall back to listing the files in pages/ by their file names.
+current = st.navigation(pages)
+try:
+    ensure_database()
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
+current.run()

@@ -9,6 +9,7 @@ rebuilt from them.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,12 +205,19 @@ DOCUMENTED_VIEWS = (
 )
 
 
+# DuckDB shares one database instance between the connections a process opens to the same file; two
+# threads opening (or closing) the first connection at the same moment race to attach it ("Unique file
+# handle conflict"). The app serves several sessions on threads, so opening and closing are serialised.
+_OPEN_LOCK = threading.Lock()
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     # Another process (the CLI, a second app worker) may hold the write lock for a moment: retry.
     delay = 0.05
     for attempt in range(8):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            with _OPEN_LOCK:
+                return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or attempt == 7:
                 raise StoreError(
@@ -233,15 +241,20 @@ def connect(
     con = _open(path, read_only)
     try:
         # Schema work is a write: do it once per process and file, not on every page read.
-        if not read_only and str(path.resolve()) not in _SCHEMA_READY:
-            ensure_schema(con)
-            _SCHEMA_READY.add(str(path.resolve()))
+        key = str(path.resolve())
+        if not read_only and key not in _SCHEMA_READY:
+            with _SCHEMA_LOCK:  # two sessions replacing the views at once would conflict
+                if key not in _SCHEMA_READY:
+                    ensure_schema(con)
+                    _SCHEMA_READY.add(key)
         yield con
     finally:
-        con.close()
+        with _OPEN_LOCK:
+            con.close()
 
 
 _SCHEMA_READY: set[str] = set()
+_SCHEMA_LOCK = threading.Lock()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
