@@ -15,8 +15,24 @@ lang = language_switch()
 sidebar_account(lang)
 
 
+# URL paths are Vietnamese slugs that differ from the file names in pages/: Streamlit would otherwise
+# run a pages/ file on its own (without this script) when its file name is typed in the address bar.
+URL_PATHS = {
+    "overview": "tong-quan",
+    "by_theme": "theo-chu-de",
+    "by_department": "theo-so-nganh",
+    "priorities": "uu-tien-2018",
+    "indicators": "chi-tieu",
+    "reporting": "bao-cao",
+    "plan": "ke-hoach",
+    "templates": "mau-bao-cao",
+    "upload": "tai-len",
+    "history": "lich-su-nop",
+}
+
+
 def page(path: str, key: str, icon: str, **kwargs) -> st.Page:
-    return st.Page(path, title=t(f"page.{key}", lang), icon=icon, url_path=key, **kwargs)
+    return st.Page(path, title=t(f"page.{key}", lang), icon=icon, url_path=URL_PATHS[key], **kwargs)
 
 
 pages = {
