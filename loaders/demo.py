@@ -61,7 +61,12 @@ def _progress(rng: random.Random, activity_no: int, year: int, start: int) -> tu
 
 
 def fill_workbook(
-    template: bytes, period: int, plan_start: int, rng: random.Random, reported_on: date
+    template: bytes,
+    period: int,
+    plan_start: int,
+    rng: random.Random,
+    reported_on: date,
+    by_district: frozenset[str] = frozenset(),
 ) -> bytes:
     """Fill a template as a department would (values only; the layout stays the template's)."""
     wb = load_workbook(io.BytesIO(template))
@@ -107,7 +112,8 @@ def fill_workbook(
     for row in prefilled:
         base = _indicator_base(str(row[0].value), str(row[2].value or ""))
         years = range(plan_start, period + 1)
-        row[5].value = _indicator_value(base, period - plan_start, str(row[0].value))
+        unit = str(row[2].value or "")
+        row[5].value = _indicator_value(base, period - plan_start, str(row[0].value), unit)
         for year in years:  # earlier years too, so each indicator has a series
             if year == period:
                 continue
@@ -117,9 +123,23 @@ def fill_workbook(
             inds.cell(
                 row=next_row,
                 column=6,
-                value=_indicator_value(base, year - plan_start, str(row[0].value)),
+                value=_indicator_value(base, year - plan_start, str(row[0].value), unit),
             )
             next_row += 1
+        if row[0].value in by_district:  # this year's figure split over the districts
+            places = [c.value for c in wb[L.SHEET_LISTS]["B"][1:] if c.value]
+            total = _indicator_value(base, period - plan_start, str(row[0].value), unit)
+            for place in places:
+                local = random.Random(f"{SEED}-{row[0].value}-{period}-{place}")
+                share = total * local.uniform(0.05, 0.2)
+                value = round(share, 2) if unit.strip() in {"%", "m²/người"} else round(share)
+                if unit.strip() == "m²/người":
+                    value = round(total * local.uniform(0.6, 1.4), 2)
+                inds.cell(row=next_row, column=1, value=row[0].value)
+                inds.cell(row=next_row, column=4, value=place)
+                inds.cell(row=next_row, column=5, value=period)
+                inds.cell(row=next_row, column=6, value=value)
+                next_row += 1
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -134,10 +154,14 @@ def _indicator_base(code: str, unit: str) -> float:
     return float(local.randint(3, 40))
 
 
-def _indicator_value(base: float, step: int, code: str) -> float:
+def _indicator_value(base: float, step: int, code: str, unit: str) -> float:
     growth = 0.97 if ("ghg" in code) else 1.25
     value = base * growth**step
-    return round(value, 2) if value < 100 else round(value)
+    # Counts (courses, audits, buoys, schemes...) are whole numbers; areas and shares are not.
+    measured = unit.strip() in {"%", "ha", "m²/người"} or "co2" in unit.lower()
+    if not measured or value >= 100:
+        return float(round(value))
+    return round(value, 2)
 
 
 def _report_date(rng: random.Random, period: int) -> date:
@@ -160,13 +184,15 @@ def build_demo(
             plan = queries.plan(con, plan_id)
             start, end = int(plan["period_start"]), int(plan["period_end"])
             departments = queries.reporting_departments(con, plan_id)["department_code"]
+            indicators = queries.run(con, "plan_indicators", [plan_id])
+            by_district = frozenset(indicators.loc[indicators["by_district"], "indicator_code"])
             for period in periods or range(start, end + 1):
                 for dept in departments:
                     if (dept, period) in MISSING:
                         continue
                     reported_on = _report_date(rng, period)
                     template = build_template(con, plan_id, dept, period, illustrative=True)
-                    data = fill_workbook(template, period, start, rng, reported_on)
+                    data = fill_workbook(template, period, start, rng, reported_on, by_district)
                     name = f"minh-hoa_{plan_id}_{dept}_{period}.xlsx"
                     if workbook_dir is not None:
                         workbook_dir.mkdir(parents=True, exist_ok=True)

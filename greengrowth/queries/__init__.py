@@ -15,7 +15,13 @@ from greengrowth.queries.base import run_sql
 from greengrowth.queries.catalog import department_scope, plan, reporting_departments
 from greengrowth.queries.submissions import submission_rows
 
-SQL: dict[str, str] = {**catalog.SQL, **submissions.SQL, **dashboard.SQL}
+_MODULES = (catalog, submissions, dashboard)
+SQL: dict[str, str] = {}
+for _module in _MODULES:
+    _clash = SQL.keys() & _module.SQL.keys()
+    if _clash:  # one name, one query: a silent override would run the wrong SQL
+        raise RuntimeError(f"query names defined twice: {sorted(_clash)} ({_module.__name__})")
+    SQL.update(_module.SQL)
 
 __all__ = ["SQL", "department_scope", "plan", "reporting_departments", "run", "submission_rows"]
 

@@ -30,6 +30,9 @@ SQL: dict[str, str] = {
                t.target_unit_en
         FROM priority_task_department d JOIN priority_task t USING (plan_id, task_id)
         WHERE d.plan_id = ? AND d.department_code = ? ORDER BY t.task_id""",
+    "plan_indicators": """
+        SELECT indicator_code, name_vi, name_en, unit_vi, unit_en, department_code, by_district
+        FROM indicator WHERE plan_id = ? ORDER BY indicator_code""",
     "department_indicators": """
         SELECT indicator_code, name_vi, name_en, unit_vi, unit_en, by_district
         FROM indicator WHERE plan_id = ? AND department_code = ? ORDER BY indicator_code""",
