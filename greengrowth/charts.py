@@ -123,19 +123,22 @@ def status_breakdown(
     by_status = counts.set_index("status")["activities"]
     order = [s for s in STATUS_ORDER if s in by_status.index]
     values = [int(by_status[s]) for s in order]
+    # Horizontal: status names stay readable in a narrow column instead of being rotated.
     fig = go.Figure(
         go.Bar(
-            x=[wrap_label(status_label(s, lang), 14) for s in order],
-            y=values,
+            y=[status_label(s, lang) for s in order],
+            x=values,
+            orientation="h",
             marker_color=[STATUS_COLORS[s] for s in order],
             text=values,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    fig.update_yaxes(title_text=t("chart.axis.activities", lang), rangemode="tozero")
-    fig.update_layout(showlegend=False, height=440)
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("chart.axis.activities", lang), rangemode="tozero")
+    fig.update_layout(showlegend=False, height=200 + 42 * len(order))
     total = sum(values)
     completed = int(by_status.get("completed", 0))
     title = t(

@@ -39,7 +39,6 @@ if dept is None:
     show_table(
         summary,
         {
-            "acronym": ("column.acronym", "text"),
             "department": ("column.department", "text"),
             "activities_led": ("column.activities_led", "int"),
             "share_complete": ("column.share_complete", "percent"),

@@ -39,19 +39,16 @@ group = url_select(
 )
 group = None if group == ALL else group
 
-left, right = st.columns(2)
-with left:
-    fig = charts.progress_by_group(
-        load(q.progress_by_group, ctx.plan_id, ctx.period, theme),
-        lang=L,
-        period=ctx.period,
-        source=ctx.source,
-        data_date=ctx.data_date,
-    )
-    show_chart(fig, "progress-by-group", ctx)
-with right:
-    fig = charts.coverage(load(q.coverage, ctx.plan_id, theme), lang=L, source=ctx.plan_source)
-    show_chart(fig, "coverage", ctx)
+fig = charts.progress_by_group(
+    load(q.progress_by_group, ctx.plan_id, ctx.period, theme),
+    lang=L,
+    period=ctx.period,
+    source=ctx.source,
+    data_date=ctx.data_date,
+)
+show_chart(fig, "progress-by-group", ctx)
+fig = charts.coverage(load(q.coverage, ctx.plan_id, theme), lang=L, source=ctx.plan_source)
+show_chart(fig, "coverage", ctx)
 
 st.subheader(t("by_theme.activities", L, period=ctx.period))
 history = load(q.activity_status_history, ctx.plan_id, theme, group, None)

@@ -60,28 +60,23 @@ code = url_select(
     container=st,
 )
 row = judged[judged["indicator_code"] == code].iloc[0].to_dict()
-left, right = st.columns(2)
-with left:
-    fig = charts.indicator_series(
-        values[values["indicator_code"] == code],
+fig = charts.indicator_series(
+    values[values["indicator_code"] == code],
+    row,
+    row["status"],
+    lang=L,
+    source=ctx.source,
+    data_date=ctx.data_date,
+)
+show_chart(fig, f"indicator-{code}", ctx)
+if row["by_district"]:
+    fig = charts.indicator_by_district(
+        load(q.indicator_district_values, ctx.plan_id, code, ctx.period),
         row,
-        row["status"],
         lang=L,
         source=ctx.source,
         data_date=ctx.data_date,
     )
-    show_chart(fig, f"indicator-{code}", ctx)
-with right:
-    if row["by_district"]:
-        fig = charts.indicator_by_district(
-            load(q.indicator_district_values, ctx.plan_id, code, ctx.period),
-            row,
-            lang=L,
-            source=ctx.source,
-            data_date=ctx.data_date,
-        )
-        show_chart(fig, f"indicator-{code}-districts", ctx)
-    else:
-        st.info(t("indicators.not_by_district", L))
-if row.get("note"):
-    st.caption(f"{t('column.note', L)}: {row['note']}")
+    show_chart(fig, f"indicator-{code}-districts", ctx)
+else:
+    st.info(t("indicators.not_by_district", L))

@@ -61,25 +61,22 @@ for col, key in zip(
 if head["no_lead"]:
     finding_link(ctx, "F01")
 
-left, right = st.columns(2)
-with left:
-    fig = charts.progress_by_theme(
-        load(q.progress_by_theme, ctx.plan_id, ctx.period),
-        lang=L,
-        period=ctx.period,
-        source=ctx.source,
-        data_date=ctx.data_date,
-    )
-    show_chart(fig, "progress-by-theme", ctx)
-with right:
-    fig = charts.status_breakdown(
-        load(q.status_counts, ctx.plan_id, ctx.period),
-        lang=L,
-        period=ctx.period,
-        source=ctx.source,
-        data_date=ctx.data_date,
-    )
-    show_chart(fig, "status-breakdown", ctx)
+fig = charts.progress_by_theme(
+    load(q.progress_by_theme, ctx.plan_id, ctx.period),
+    lang=L,
+    period=ctx.period,
+    source=ctx.source,
+    data_date=ctx.data_date,
+)
+show_chart(fig, "progress-by-theme", ctx)
+fig = charts.status_breakdown(
+    load(q.status_counts, ctx.plan_id, ctx.period),
+    lang=L,
+    period=ctx.period,
+    source=ctx.source,
+    data_date=ctx.data_date,
+)
+show_chart(fig, "status-breakdown", ctx)
 fig = charts.status_over_periods(
     load(q.status_by_period, ctx.plan_id, ctx.period),
     lang=L,

@@ -40,13 +40,10 @@ show_table(
     L,
 )
 status = load(q.reporting_status, ctx.plan_id, ctx.period, dept)
-left, right = st.columns(2)
-with left:
-    fig = charts.reporting_by_year(summary, lang=L, source=ctx.source, data_date=ctx.data_date)
-    show_chart(fig, "reporting-by-year", ctx)
-with right:
-    fig = charts.reporting_grid(status, lang=L, source=ctx.source, data_date=ctx.data_date)
-    show_chart(fig, "reporting-grid", ctx)
+fig = charts.reporting_by_year(summary, lang=L, source=ctx.source, data_date=ctx.data_date)
+show_chart(fig, "reporting-by-year", ctx)
+fig = charts.reporting_grid(status, lang=L, source=ctx.source, data_date=ctx.data_date)
+show_chart(fig, "reporting-grid", ctx)
 st.subheader(t("reporting.detail", L))
 show_table(
     status,

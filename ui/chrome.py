@@ -193,4 +193,6 @@ def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: s
             for col, (label, kind) in columns.items()
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    # Show every row up to 30 (a leader's screenshot should not hide rows behind a scrollbar).
+    height = 38 + 35 * len(shown) if 0 < len(shown) <= 30 else "auto"
+    st.dataframe(shown, hide_index=True, width="stretch", height=height)

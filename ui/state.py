@@ -8,10 +8,16 @@ import streamlit as st
 
 from greengrowth.i18n import LANGS, t
 
+_LANG_KEY = "_ui_lang"
+
 
 def lang() -> str:
-    """The UI language from ?lang=, Vietnamese by default."""
-    value = st.query_params.get("lang", "vi")
+    """The UI language from ?lang=, else the one chosen earlier in this session; Vietnamese first.
+
+    Streamlit's page navigation drops the query string, so the session remembers the choice and
+    language_switch puts it back into the URL (a copied link still opens in the same language).
+    """
+    value = st.query_params.get("lang") or st.session_state.get(_LANG_KEY) or "vi"
     return value if value in LANGS else "vi"
 
 
@@ -26,6 +32,9 @@ def language_switch() -> str:
         key="lang_switch",
     )
     choice = choice or current
+    st.session_state[_LANG_KEY] = choice
+    if choice == "en" and st.query_params.get("lang") != "en":
+        st.query_params["lang"] = "en"
     if choice != current:
         st.query_params["lang"] = choice
         st.rerun()
