@@ -19,6 +19,7 @@ from loaders.problems import Problem, problem
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 10_000  # a department's sheet has tens of rows; more is a mistake or an attack
 READ_SHEETS = (L.SHEET_INFO, L.SHEET_ACTIVITIES, L.SHEET_TASKS, L.SHEET_INDICATORS)
 
 
@@ -69,7 +70,13 @@ def read_workbook(data: bytes) -> tuple[RawWorkbook | None, list[Problem]]:
             if actual is None:
                 problems.append(problem("missing_sheet", sheet=sheet, expected=sheet))
                 continue
-            raw.sheets[sheet] = wb.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+            rows = wb.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+            if len(rows) > MAX_ROWS:
+                problems.append(
+                    problem("too_many_rows", sheet=sheet, value=len(rows), expected=MAX_ROWS)
+                )
+                continue
+            raw.sheets[sheet] = rows
     except Exception:  # calamine raises several error types for corrupt content
         return None, [problem("not_xlsx")]
     return raw, problems

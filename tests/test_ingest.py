@@ -217,3 +217,15 @@ def test_the_database_can_be_rebuilt_from_the_original_files(demo_db, tmp_path):
             "FROM activity_status_latest ORDER BY ALL"
         ).fetchall()
     assert after == before
+
+
+def test_a_sheet_with_too_many_rows_is_refused(catalog_con):
+    def edit(wb):
+        ws = wb["Chỉ tiêu"]
+        for i in range(10_050):
+            ws.cell(row=200 + i, column=7, value="x")
+
+    before = snapshot(catalog_con)
+    result = ingest_bytes(catalog_con, good_workbook(catalog_con, edit=edit), "big.xlsx", "t")
+    assert [(p.code, p.sheet) for p in result.problems] == [("too_many_rows", "Chỉ tiêu")]
+    assert snapshot(catalog_con) == before
