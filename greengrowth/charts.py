@@ -32,7 +32,8 @@ LABEL_WIDTH = 34  # characters per line of a category label
 
 
 def _name(row: object, lang: str, prefix: str = "title") -> str:
-    return getattr(row, f"{prefix}_en" if lang == "en" else f"{prefix}_vi") or ""
+    value = getattr(row, f"{prefix}_en" if lang == "en" else f"{prefix}_vi")
+    return value if isinstance(value, str) else ""  # a missing title arrives as None or NaN
 
 
 def _stacked(
