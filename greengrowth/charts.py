@@ -15,7 +15,6 @@ import plotly.graph_objects as go
 from greengrowth.chart_style import (
     PRIORITY_COLORS,
     PRIORITY_ORDER,
-    PROGRESS_COLORS,
     REPORTING_COLORS,
     REPORTING_ORDER,
     STATUS_COLORS,
@@ -29,6 +28,11 @@ from greengrowth.chart_style import (
 from greengrowth.i18n import fmt_number, t
 
 LABEL_WIDTH = 34  # characters per line of a category label
+
+
+def _fmt_value(v: float, lang: str) -> str:
+    """Whole numbers without decimals (14, not 14,00); others with two."""
+    return fmt_number(v, lang, 0 if float(v).is_integer() or abs(v) >= 100 else 2)
 
 
 def _name(row: object, lang: str, prefix: str = "title") -> str:
@@ -457,9 +461,9 @@ def indicator_series(
         y=list(values["value"]),
         mode="lines+markers+text",
         name=t("chart.indicator.reported", lang),
-        line={"color": PROGRESS_COLORS.get(status, "#0072B2"), "width": 3},
+        line={"color": "#0072B2", "width": 3},
         marker={"size": 9},
-        text=[fmt_number(v, lang, 0 if abs(v) >= 100 else 2) for v in values["value"]],
+        text=[_fmt_value(v, lang) for v in values["value"]],
         textposition="top center",
         cliponaxis=False,
         hovertemplate=f"%{{x}}: %{{y:,.2f}} {unit}<extra></extra>",
@@ -502,7 +506,7 @@ def indicator_by_district(
             x=list(latest["value"]),
             orientation="h",
             marker_color="#0072B2",
-            text=[fmt_number(v, lang, 0 if abs(v) >= 100 else 2) for v in latest["value"]],
+            text=[_fmt_value(v, lang) for v in latest["value"]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate=f"%{{y}}: %{{x:,.2f}} {unit}<extra></extra>",

@@ -49,19 +49,19 @@ show_chart(fig, "priority-outcomes", ctx)
 
 tasks = load(q.priority_tasks, ctx.plan_id, ctx.period, dept)
 unit = "target_unit_en" if L == "en" else "target_unit_vi"
+# What a leader looks for first (who, status, outcome) on the left; the long task text last.
 columns = {
     "task_id": ("column.task", "text"),
     "departments": ("column.departments", "text"),
-    "activities": ("column.activities", "text"),
-    "summary_en" if L == "en" else "text_vi": ("column.task_text", "text"),
-    "deadline": ("column.deadline", "date"),
-    "target_value": ("column.target", "number"),
-    unit: ("column.unit", "text"),
-    "achieved_value": ("column.achieved", "number"),
     "status_at_deadline": ("column.status_at_deadline", "status"),
     "status": ("column.status_now", "status"),
     "outcome": ("column.outcome", "priority"),
     "closed_in": ("column.closed_in", "year"),
+    "target_value": ("column.target", "number"),
+    unit: ("column.unit", "text"),
+    "achieved_value": ("column.achieved", "number"),
+    "activities": ("column.activities", "text"),
+    "summary_en" if L == "en" else "text_vi": ("column.task_text", "text"),
 }
 st.subheader(t("priorities.overdue", L, deadline=deadline))
 show_table(tasks[tasks["outcome"] != "done_on_time"], columns, L)

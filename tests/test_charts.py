@@ -92,9 +92,9 @@ def test_indicator_series_shows_the_target(demo_con):  # noqa: F811
     fig = charts.indicator_series(
         values[values["indicator_code"] == "training_courses"], row, row["status"], lang="vi", **KW
     )
-    assert [tr.name for tr in fig.data] == ["Số liệu báo cáo", "Chỉ tiêu"]
+    assert [tr.name for tr in fig.data] == ["Số liệu báo cáo", "Mục tiêu"]
     assert fig.data[1].y == (1.0,)
-    assert "đã đạt chỉ tiêu" in fig.layout.title.text
+    assert "đã đạt mục tiêu" in fig.layout.title.text
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

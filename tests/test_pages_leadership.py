@@ -144,7 +144,7 @@ def test_reporting_department_filter(leadership_demo, monkeypatch):  # noqa: F81
 
 def test_indicator_selection_is_in_the_url(leadership_demo, monkeypatch):  # noqa: F811
     at = _app(leadership_demo, monkeypatch, "pages/indicators.py", indicator="training_courses")
-    assert "Đã đạt chỉ tiêu" in set(at.dataframe[0].value["Đánh giá"])
+    assert "Đã đạt mục tiêu" in set(at.dataframe[0].value["Đánh giá"])
     assert any("Lớp đào tạo" in title for title in _titles(at))
 
 

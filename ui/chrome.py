@@ -168,7 +168,8 @@ def _cell(value, kind: str, lang: str) -> str:
     if kind == "int":
         return fmt_number(value, lang)
     if kind == "number":
-        return fmt_number(value, lang, 0 if abs(float(value)) >= 100 else 2)
+        whole = float(value).is_integer() or abs(float(value)) >= 100
+        return fmt_number(value, lang, 0 if whole else 2)
     if kind == "percent":
         return fmt_percent(value, lang)
     if kind == "date":
@@ -187,6 +188,9 @@ def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: s
     percent, date, bool, status, reporting, priority or progress. Formatting only: no numbers
     are computed here.
     """
+    headers = [t(label, lang) for label, _ in columns.values()]
+    if len(set(headers)) != len(headers):  # two equal headers would silently drop a column
+        raise ValueError(f"duplicate table headers: {headers}")
     shown = pd.DataFrame(
         {
             t(label, lang): [_cell(v, kind, lang) for v in frame[col]]
