@@ -93,7 +93,9 @@ table = pd.DataFrame(
         t("history.col.period", L): shown["period"],
         t("history.col.rows", L): shown["n_rows"],
         t("history.col.state", L): [state_label(s) for s in shown["state"]],
-        t("history.col.derived_from", L): shown["derived_from"].astype("Int64"),
+        t("history.col.derived_from", L): [
+            "" if pd.isna(d) else str(int(d)) for d in shown["derived_from"]
+        ],
     }
 )
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420))
@@ -112,7 +114,6 @@ labels = {
         department=r.department_code,
         period=int(r.period),
         file=r.file_name,
-        state=state_label(r.state),
     )
     for r in shown.itertuples()
 }
@@ -175,10 +176,16 @@ def status_text(code) -> str:
     return "" if pd.isna(code) else t(f"status.{code}", L)
 
 
-def localise(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+def localise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names and statuses in the reader's language; an empty cell shows empty, not "None"."""
     frame = frame.copy()
     if "status" in frame:
         frame["status"] = [status_text(s) for s in frame["status"]]
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = [fmt_date(v, L) for v in frame[column]]
+        elif frame[column].dtype == object:
+            frame[column] = frame[column].fillna("")
     return frame.rename(columns=lambda c: t(f"history.field.{c}", L))
 
 
@@ -195,7 +202,7 @@ for tab, kind in zip(tabs, ["activities", "tasks", "indicators", "spending"], st
         if rows[kind].empty:
             st.caption(t("history.no_rows", L))
         else:
-            st.dataframe(localise(rows[kind], kind), hide_index=True, width="stretch")
+            st.dataframe(localise(rows[kind]), hide_index=True, width="stretch")
 
 events = load(q.run, "submission_events", [picked])
 with st.expander(t("history.events", L, n=len(events))):

@@ -227,7 +227,7 @@ for department, period in sorted({s for s in slots if slots.count(s) > 1}):
 if ready:
     st.markdown(t("upload.commit_explain", L, n=len(ready)))
 pressed = st.button(
-    t("upload.commit", L, n=len(ready)),
+    t("upload.commit", L, n=len(ready)) if ready else t("upload.commit_none", L),
     key="upload_commit",
     type="primary",
     disabled=not ready,
