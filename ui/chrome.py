@@ -197,6 +197,7 @@ def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: s
             for col, (label, kind) in columns.items()
         }
     )
-    # Show every row up to 30 (a leader's screenshot should not hide rows behind a scrollbar).
-    height = 38 + 35 * len(shown) if 0 < len(shown) <= 30 else "auto"
+    # Show every row up to 30 (a leader's screenshot should not hide rows behind a scrollbar);
+    # longer tables scroll inside a fixed height (an "auto" height painted blank in a tab).
+    height = 38 + 35 * min(len(shown), 30) if len(shown) else "auto"
     st.dataframe(shown, hide_index=True, width="stretch", height=height)
