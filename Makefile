@@ -28,7 +28,7 @@ system-deps:
 run: $(STAMP) system-deps
 	@[ -f .streamlit/secrets.toml ] || { cp .streamlit/secrets.example.toml .streamlit/secrets.toml; \
 	  echo "Created .streamlit/secrets.toml with the local demo analyst account (see README)."; }
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m ui.serve run dashboard.py --server.port $(PORT)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

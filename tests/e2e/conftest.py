@@ -76,7 +76,7 @@ def server(e2e_data_dir):
         [
             sys.executable,
             "-m",
-            "streamlit",
+            "ui.serve",  # the launcher `make run` uses
             "run",
             "dashboard.py",
             "--server.port",
