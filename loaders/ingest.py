@@ -213,10 +213,21 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
             for r in before["activities"].itertuples()
         }
     )
+    old_details = {} if before is None else _activity_details(before)
+    new_details = _activity_details(
+        {"activities": pd.DataFrame(parsed.activities), "spending": pd.DataFrame(parsed.spending)}
+    )
     for row in parsed.activities:
         old = old_acts.get(row["activity_no"])
         new = (row["status"], row["percent_complete"])
         if old is not None and old[0] == new[0] and _same(old[1], new[1]):
+            no = row["activity_no"]
+            if old_details.get(no) != new_details.get(no):  # same status, new text or spending
+                changes.append(Change(
+                    "activity", str(no), old[0], row["status"],
+                    f"Hoạt động {no}: cập nhật kết quả, khó khăn hoặc kinh phí",
+                    f"Activity {no}: results, difficulties or spending updated",
+                ))  # fmt: skip
             continue
         texts = {}
         for lang, word in (("vi", "Hoạt động"), ("en", "Activity")):
@@ -295,6 +306,24 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
             )
         )
     return changes
+
+
+def _activity_details(rows: dict[str, pd.DataFrame]) -> dict[int, tuple]:
+    """Per activity: its texts and spending, to notice changes that keep the same status."""
+    acts, spending = rows["activities"], rows["spending"]
+    money: dict[int, tuple] = {}
+    if not spending.empty:
+        amount = "amount_million_vnd" if "amount_million_vnd" in spending else "amount"
+        for no, part in spending.groupby("activity_no"):
+            money[int(no)] = tuple(
+                sorted((r.funding_source, round(float(getattr(r, amount)), 6))
+                       for r in part.itertuples())
+            )  # fmt: skip
+    out = {}
+    for r in acts.itertuples():
+        texts = tuple(None if pd.isna(v) else v for v in (r.done_text, r.difficulties))
+        out[int(r.activity_no)] = (texts, money.get(int(r.activity_no), ()))
+    return out
 
 
 def _num(value: float, lang: str) -> str:

@@ -43,7 +43,10 @@ def test_unchanged_rows_round_trip_through_the_workbook_exactly(con) -> None:
     )
     assert len(parsed.indicators) == len(old["indicators"])
     assert len(parsed.tasks) == len(old["tasks"])
-    assert result.changes == []  # statuses and values are the same; only a text changed
+    # statuses and values are the same; only a text changed, and the preview says so
+    assert [(c.kind, c.key) for c in result.changes] == [
+        ("activity", str(acts.loc[0, "activity_no"]))
+    ]
 
 
 def test_a_correction_is_a_new_submission_derived_from_the_old_one(con) -> None:

@@ -229,3 +229,25 @@ def test_a_sheet_with_too_many_rows_is_refused(catalog_con):
     result = ingest_bytes(catalog_con, good_workbook(catalog_con, edit=edit), "big.xlsx", "t")
     assert [(p.code, p.sheet) for p in result.problems] == [("too_many_rows", "Chỉ tiêu")]
     assert snapshot(catalog_con) == before
+
+
+def test_a_text_only_change_is_shown_in_the_preview(catalog_con):
+    ingest_bytes(catalog_con, good_workbook(catalog_con, percent=40), "v1.xlsx", "a")
+
+    def edit(wb):
+        wb["Hoạt động"]["E2"] = "Đã tổ chức 2 hội thảo"
+
+    result = ingest_bytes(
+        catalog_con, good_workbook(catalog_con, percent=40, edit=edit), "v2.xlsx", "a", dry_run=True
+    )
+    assert [c.text_vi for c in result.changes] == [
+        "Hoạt động 11: cập nhật kết quả, khó khăn hoặc kinh phí"
+    ]
+
+
+def test_a_withdrawn_file_can_be_uploaded_again(catalog_con):
+    data = good_workbook(catalog_con)
+    first = ingest_bytes(catalog_con, data, "a.xlsx", "t")
+    withdraw(catalog_con, first.submission_id, "t", "nhầm")
+    again = ingest_bytes(catalog_con, data, "a.xlsx", "t")
+    assert again.outcome == "accepted" and again.submission_id != first.submission_id

@@ -9,7 +9,9 @@ from greengrowth.queries.base import run_sql
 
 SQL: dict[str, str] = {
     # ---- submissions ----------------------------------------------------------------------
-    "submission_by_sha": "SELECT submission_id, status FROM submissions WHERE sha256 = ?",
+    # A withdrawn file may come back (it is stored again as a new submission); an accepted one not.
+    "submission_by_sha": """
+        SELECT submission_id, status FROM submissions WHERE sha256 = ? AND status = 'accepted'""",
     "current_submission": """
         SELECT submission_id, uploaded_at, reported_on FROM current_submissions
         WHERE plan_id = ? AND department_code = ? AND period = ?""",
