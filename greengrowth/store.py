@@ -265,9 +265,18 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(VIEWS)
 
 
+_local_writes = 0  # commits made by this process; lets a cache notice its own writes at once
+
+
+def local_writes() -> int:
+    """How many transactions this process has committed (any database)."""
+    return _local_writes
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: commit on success, roll back on any exception (then re-raise)."""
+    global _local_writes
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
@@ -276,6 +285,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    _local_writes += 1
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +23,23 @@ def db_file() -> str:
     return str(store.db_path())
 
 
+# Opening the DuckDB file costs ~17 ms when no other connection is open, and a page calls `load` many
+# times per rerun; so the version is remembered for a second. Writes made by this process (uploads,
+# withdrawals) are seen at once through store.local_writes(); other processes' (the CLI) within a second.
+VERSION_TTL_SECONDS = 1.0
+_version_memo: dict[str, tuple[float, int, int]] = {}
+
+
 def data_version() -> int:
-    with store.connect(Path(db_file())) as con:
-        return store.data_version(con)
+    db = db_file()
+    now, writes = time.monotonic(), store.local_writes()
+    memo = _version_memo.get(db)
+    if memo and memo[2] == writes and now - memo[0] < VERSION_TTL_SECONDS:
+        return memo[1]
+    with store.connect(Path(db)) as con:
+        version = store.data_version(con)
+    _version_memo[db] = (now, version, writes)
+    return version
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
