@@ -63,6 +63,9 @@ def test_page_in_browser(server, page, screenshots, path, lang):
     if chart:
         page.wait_for_selector(CHART, timeout=60_000)
         page.wait_for_timeout(800)  # let Plotly finish laying out the labels
+    else:  # tables paint on a canvas after the page settles
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+        page.wait_for_timeout(2500)
     heading = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
     assert (vi_heading if lang == "vi" else en_heading) in heading
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -84,3 +87,32 @@ def test_png_download_returns_a_png(server, page):
         button.click()
     data = Path(info.value.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+SLUGS = {"tong-quan": "Tổng quan thực hiện", "theo-chu-de": "Tiến độ theo chủ đề",
+         "theo-so-nganh": "Tiến độ theo sở, ngành", "uu-tien-2018": "Các hoạt động ưu tiên",
+         "chi-tieu": "Chỉ tiêu, số liệu", "bao-cao": "Tình hình gửi báo cáo",
+         "ke-hoach": "Kế hoạch hành động", "mau-bao-cao": "", "tai-len": "", "lich-su-nop": ""}  # fmt: skip
+
+
+@pytest.mark.parametrize("slug", list(SLUGS))
+def test_a_copied_link_opens_that_page_with_the_apps_navigation(server, page, slug):
+    """Deep links work: the page, its heading and the app's own (translated) navigation."""
+    page.goto(f"{server}/{slug}?period=2019")
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    nav = page.locator(NAV).inner_text()
+    assert "Tổng quan" in nav and "Lịch sử nộp" in nav and "by_department" not in nav
+    heading = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
+    assert SLUGS[slug] in heading
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_filters_in_the_url_are_restored(server, page):
+    page.goto(f"{server}/theo-chu-de?period=2019&theme=2&lang=en")
+    page.wait_for_selector(CHART, timeout=60_000)
+    heading = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
+    assert "2019" in heading and "Progress by theme" in heading
+    assert "theme=2" in page.url and "period=2019" in page.url
+    groups_chart = page.locator('[data-testid="stPlotlyChart"]').first.text_content()
+    assert "2.1" in groups_chart and "3.1" not in groups_chart  # only theme 2's groups
