@@ -8,6 +8,7 @@ Problem, never a traceback.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -18,8 +19,11 @@ from loaders import layout as L
 from loaders.problems import Problem, problem
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 10_000  # a department's sheet has tens of rows; more is a mistake or an attack
+MAX_COLUMNS = 200
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,7})"')
 READ_SHEETS = (L.SHEET_INFO, L.SHEET_ACTIVITIES, L.SHEET_TASKS, L.SHEET_INDICATORS)
 
 
@@ -53,6 +57,33 @@ def check_container(data: bytes) -> list[Problem]:
         return [problem("has_macros")]
     if total > MAX_UNCOMPRESSED_BYTES:
         return [problem("too_large", value=_human(total), expected=_human(MAX_UNCOMPRESSED_BYTES))]
+    return _check_extents(data, sorted(n for n in names if n.startswith("xl/worksheets/")))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _check_extents(data: bytes, sheet_files: list[str]) -> list[Problem]:
+    """Refuse sheets that reach far-away cells before a reader allocates the whole range.
+
+    A reader builds a dense grid from A1 to the last cell used, so a 5 kB file with one cell at row
+    400,000 and column 200 costs gigabytes. The cell references are read from the XML itself.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for name in sheet_files:
+            xml = zf.read(name)
+            rows = [int(m.group(1)) for m in _ROW_REF.finditer(xml)]
+            cells = [(int(m.group(2)), _column_number(m.group(1))) for m in _CELL_REF.finditer(xml)]
+            last_row = max([*rows, *(r for r, _ in cells)], default=0)
+            last_col = max((c for _, c in cells), default=0)
+            if last_row > MAX_ROWS:
+                return [problem("too_many_rows", value=last_row, expected=MAX_ROWS)]
+            if last_col > MAX_COLUMNS:
+                return [problem("too_many_columns", value=last_col, expected=MAX_COLUMNS)]
     return []
 
 
