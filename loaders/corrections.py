@@ -127,7 +127,11 @@ def corrected_workbook(
             continue
         r = by_activity[int(row[0].value)]
         row[2].value = _status_word(r.status)
-        row[3].value = _plain(r.percent_complete)
+        # Written as a fraction in a % cell, as Excel stores "80%": a stored 1% must not come back
+        # as the bare number 1, which the reader takes for 100%.
+        pct = _plain(r.percent_complete)
+        row[3].value = None if pct is None else float(pct) / 100
+        row[3].number_format = "0.##%"
         row[4].value = _plain(r.done_text)
         row[5].value = _plain(r.difficulties)
         for s in spending[spending["activity_no"] == int(row[0].value)].itertuples():

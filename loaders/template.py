@@ -141,6 +141,7 @@ def _guide(ws: Worksheet, plan: dict, department_name: str, period: int) -> None
         "",
         "Lưu ý:",
         "- 'Hoàn thành' nghĩa là 100%; 'Chưa thực hiện' là 0% hoặc để trống.",
+        "- % hoàn thành: ghi 80 hoặc 80%. Một số từ 0 đến 1 được hiểu là tỷ lệ (0,8 = 80%; 1 = 100%).",
         "- Báo cáo gửi Sở Kế hoạch và Đầu tư trước ngày 15 tháng 10 hằng năm (mục V.4 của Kế hoạch).",
         "- Mỗi lần tải lên được lưu thành một lần nộp mới; các lần nộp trước vẫn được giữ lại.",
         "- Các ô màu xám là thông tin có sẵn, không sửa được.",

@@ -129,3 +129,19 @@ def test_only_the_current_accepted_submission_can_be_corrected(con) -> None:
     with pytest.raises(CorrectionError) as info:
         submit_correction(con, 999_999, "demo")
     assert info.value.code == "not_found"
+
+
+def test_a_small_percentage_survives_a_correction(con) -> None:
+    """A stored 1% must not be written back as the bare number 1 (which reads as 100%)."""
+    old_id = current_id(con, "DOIT", 2019)
+    acts = queries.submission_rows(con, old_id)["activities"].copy()
+    acts.loc[0, ["status", "percent_complete"]] = ["in_progress", 1.0]
+    acts.loc[1, ["status", "percent_complete"]] = ["in_progress", 0.5]
+    first = submit_correction(con, old_id, "demo", activities=acts, now=NOW)
+    assert first.outcome == "accepted", first.problems
+    again = queries.submission_rows(con, first.submission_id)["activities"].copy()
+    again.loc[2, "difficulties"] = "sửa chữ"  # an unrelated edit
+    second = submit_correction(con, first.submission_id, "demo", activities=again, now=NOW)
+    assert second.outcome == "accepted", second.problems
+    stored = queries.submission_rows(con, second.submission_id)["activities"]
+    assert list(stored["percent_complete"].head(2)) == [1.0, 0.5]
