@@ -162,7 +162,10 @@ SELECT s.*,
        CASE WHEN w.submission_id IS NULL THEN 'accepted' ELSE 'withdrawn' END AS status,
        w.event_at AS withdrawn_at, w.actor AS withdrawn_by, w.reason AS withdrawn_reason
 FROM submission s
-LEFT JOIN (SELECT * FROM submission_event WHERE event = 'withdrawn') w USING (submission_id);
+LEFT JOIN (
+    SELECT * FROM submission_event WHERE event = 'withdrawn'
+    QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY event_id) = 1
+) w USING (submission_id);
 
 CREATE OR REPLACE VIEW current_submissions AS
 SELECT * EXCLUDE (rn) FROM (

@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from greengrowth import queries, store
+from greengrowth import clock, queries, store
 from greengrowth.i18n import fmt_number, t
 from loaders.problems import Problem, problem
 from loaders.validate import ParsedSubmission, validate
@@ -73,7 +73,7 @@ def ingest_bytes(
     derived_from: int | None = None,
 ) -> IngestResult:
     """Validate a workbook and, unless dry_run or it has problems, store it in one transaction."""
-    now = now or datetime.now()
+    now = now or clock.now()
     sha = hashlib.sha256(data).hexdigest()
     result = IngestResult(file_name=file_name, sha256=sha, size_bytes=len(data), outcome="rejected")
     existing = queries.run(con, "submission_by_sha", [sha])
@@ -180,17 +180,18 @@ def withdraw(
     now: datetime | None = None,
 ) -> None:
     """Mark a submission withdrawn (recorded as an event); the previous one becomes current again."""
-    row = queries.run(con, "submission", [submission_id])
-    if row.empty:
-        raise ValueError(f"Không có lần nộp số {submission_id} / no such submission")
-    if row["status"].iloc[0] == "withdrawn":
-        raise ValueError(f"Lần nộp số {submission_id} đã được rút / already withdrawn")
     if not reason.strip():
         raise ValueError("Cần ghi lý do rút / a reason is required")
     with store.transaction(con):
+        # Checked inside the transaction, so two people withdrawing at once cannot both succeed.
+        row = queries.run(con, "submission", [submission_id])
+        if row.empty:
+            raise ValueError(f"Không có lần nộp số {submission_id} / no such submission")
+        if row["status"].iloc[0] == "withdrawn":
+            raise ValueError(f"Lần nộp số {submission_id} đã được rút / already withdrawn")
         con.execute(
             "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'withdrawn', ?, ?, ?)",
-            [submission_id, now or datetime.now(), actor, reason.strip()],
+            [submission_id, now or clock.now(), actor, reason.strip()],
         )
 
 

@@ -269,3 +269,34 @@ def test_a_withdrawn_file_can_be_uploaded_again(catalog_con):
     withdraw(catalog_con, first.submission_id, "t", "nhầm")
     again = ingest_bytes(catalog_con, data, "a.xlsx", "t")
     assert again.outcome == "accepted" and again.submission_id != first.submission_id
+
+
+def test_dates_are_judged_in_vietnam_time(catalog_con):
+    from datetime import UTC
+
+    from greengrowth import clock
+
+    offset = clock.now() - datetime.now(UTC).replace(tzinfo=None)
+    assert abs(offset.total_seconds() - 7 * 3600) < 60
+
+    def edit(wb):
+        for row in wb["Thông tin"].iter_rows(min_row=2):
+            if row[0].value == "reported_on":
+                row[
+                    2
+                ].value = clock.now().date()  # "today" in Bình Dương, whatever the server's zone
+
+    result = ingest_bytes(catalog_con, good_workbook(catalog_con, edit=edit), "today.xlsx", "t")
+    assert result.outcome == "accepted", result.problems
+
+
+def test_a_submission_withdrawn_twice_is_listed_once(catalog_con):
+    first = ingest_bytes(catalog_con, good_workbook(catalog_con), "a.xlsx", "t")
+    withdraw(catalog_con, first.submission_id, "t", "lần 1")
+    # Even if a second event slipped in (two servers at once), the view lists the submission once.
+    catalog_con.execute(
+        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'withdrawn', now(), 'x', 'lần 2')",
+        [first.submission_id],
+    )
+    rows = catalog_con.execute("SELECT withdrawn_reason FROM submissions").fetchall()
+    assert rows == [("lần 1",)]
