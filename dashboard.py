@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from greengrowth.i18n import t
@@ -56,7 +58,8 @@ pages = {
 current = st.navigation(pages)
 try:
     ensure_database()
-except StoreError as exc:
-    st.error(str(exc))
+except StoreError:
+    logging.getLogger(__name__).exception("database unavailable")
+    st.error(t("common.store_unavailable", lang))
     st.stop()
 current.run()

@@ -202,85 +202,56 @@ def _status_text(status: str | None, pct: float | None, lang: str) -> str:
     return label if pct is None or pd.isna(pct) else f"{label} {_num(pct, lang)}%"
 
 
+def _change(kind: str, key: str, old_value: str | None, new_value: str, text_key: str,
+            **parts) -> Change:  # fmt: skip
+    """A Change whose text comes from the translation table; `parts` maps lang -> values."""
+    texts = {lang: t(text_key, lang, **{k: v(lang) if callable(v) else v for k, v in parts.items()})
+             for lang in ("vi", "en")}  # fmt: skip
+    return Change(kind, key, old_value, new_value, texts["vi"], texts["en"])
+
+
 def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Change]:
     """What this submission changes against the current one (or everything, if there is none)."""
     before = queries.submission_rows(con, previous) if previous is not None else None
     changes: list[Change] = []
-    old_acts = (
-        {}
-        if before is None
-        else {
-            int(r.activity_no): (r.status, r.percent_complete)
-            for r in before["activities"].itertuples()
-        }
-    )
+    old_acts = {} if before is None else {
+        int(r.activity_no): (r.status, r.percent_complete) for r in before["activities"].itertuples()
+    }  # fmt: skip
     old_details = {} if before is None else _activity_details(before)
     new_details = _activity_details(
         {"activities": pd.DataFrame(parsed.activities), "spending": pd.DataFrame(parsed.spending)}
     )
     for row in parsed.activities:
-        old = old_acts.get(row["activity_no"])
+        no, old = row["activity_no"], old_acts.get(row["activity_no"])
         new = (row["status"], row["percent_complete"])
         if old is not None and old[0] == new[0] and _same(old[1], new[1]):
-            no = row["activity_no"]
             if old_details.get(no) != new_details.get(no):  # same status, new text or spending
-                changes.append(Change(
-                    "activity", str(no), old[0], row["status"],
-                    f"Hoạt động {no}: cập nhật kết quả, khó khăn hoặc kinh phí",
-                    f"Activity {no}: results, difficulties or spending updated",
-                ))  # fmt: skip
+                changes.append(_change("activity", str(no), old[0], new[0],
+                                       "change.activity_detail", no=no))  # fmt: skip
             continue
-        texts = {}
-        for lang, word in (("vi", "Hoạt động"), ("en", "Activity")):
-            old_txt = _status_text(*old, lang) if old else t("status.not_reported", lang)
-            texts[lang] = f"{word} {row['activity_no']}: {old_txt} -> {_status_text(*new, lang)}"
-        changes.append(
-            Change(
-                "activity",
-                str(row["activity_no"]),
-                None if old is None else old[0],
-                row["status"],
-                texts["vi"],
-                texts["en"],
-            )
-        )
-    old_tasks = (
-        {}
-        if before is None
-        else {r.task_id: (r.status, r.achieved_value) for r in before["tasks"].itertuples()}
-    )
+        changes.append(_change(
+            "activity", str(no), None if old is None else old[0], new[0], "change.activity", no=no,
+            before=lambda lang, old=old: _status_text(*old, lang) if old
+            else t("status.not_reported", lang),
+            after=lambda lang, new=new: _status_text(*new, lang),
+        ))  # fmt: skip
+    old_tasks = {} if before is None else {
+        r.task_id: (r.status, r.achieved_value) for r in before["tasks"].itertuples()
+    }  # fmt: skip
     for row in parsed.tasks:
         old = old_tasks.get(row["task_id"])
         if old is not None and old[0] == row["status"] and _same(old[1], row["achieved_value"]):
             continue
-        texts = {}
-        for lang, word in (("vi", "Nhiệm vụ"), ("en", "Task")):
-            old_txt = t(f"status.{old[0]}", lang) if old else t("status.not_reported", lang)
-            texts[lang] = (
-                f"{word} {row['task_id']}: {old_txt} -> {t('status.' + row['status'], lang)}"
-            )
-        changes.append(
-            Change(
-                "task",
-                row["task_id"],
-                None if old is None else old[0],
-                row["status"],
-                texts["vi"],
-                texts["en"],
-            )
-        )
-    old_values = (
-        {}
-        if before is None
-        else {
-            (
-                r.indicator_code,
-                None if pd.isna(r.district_code) else r.district_code,
-                int(r.year),
-            ): r.value
-            for r in before["indicators"].itertuples()
-        }
-    )
+        changes.append(_change(
+            "task", row["task_id"], None if old is None else old[0], row["status"],
+            "change.task", no=row["task_id"],
+            before=lambda lang, old=old: t(f"status.{old[0] if old else 'not_reported'}", lang),
+            after=lambda lang, row=row: t(f"status.{row['status']}", lang),
+        ))  # fmt: skip
+    old_values = {} if before is None else {
+        (r.indicator_code, None if pd.isna(r.district_code) else r.district_code, int(r.year)):
+        r.value for r in before["indicators"].itertuples()
+    }  # fmt: skip
     names = queries.run(con, "department_indicators", [parsed.plan_id, parsed.department_code])
     names = names.set_index("indicator_code")
     for row in parsed.indicators:
@@ -289,23 +260,14 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
         if old is not None and _same(old, row["value"]):
             continue
         where = f" [{row['district_code']}]" if row["district_code"] else ""
-        texts = {}
-        for lang, word in (("vi", "Chỉ tiêu"), ("en", "Indicator")):
-            name = names.loc[row["indicator_code"], f"name_{lang}"]
-            old_txt = "–" if old is None else _num(old, lang)
-            texts[lang] = (
-                f"{word} {name}{where}, {row['year']}: {old_txt} -> {_num(row['value'], lang)}"
-            )
-        changes.append(
-            Change(
-                "indicator",
-                f"{row['indicator_code']}{where} {row['year']}",
-                None if old is None else f"{old:g}",
-                f"{row['value']:g}",
-                texts["vi"],
-                texts["en"],
-            )
-        )
+        changes.append(_change(
+            "indicator", f"{row['indicator_code']}{where} {row['year']}",
+            None if old is None else f"{old:g}", f"{row['value']:g}", "change.indicator",
+            name=lambda lang, code=row["indicator_code"]: names.loc[code, f"name_{lang}"],
+            where=where, year=row["year"],
+            before=lambda lang, old=old: "–" if old is None else _num(old, lang),
+            after=lambda lang, row=row: _num(row["value"], lang),
+        ))  # fmt: skip
     return changes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import duckdb
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -199,9 +200,9 @@ def _tasks(ws: Worksheet, tasks) -> None:
     _headers(ws, [c.header_vi for c in columns], [c.width for c in columns])
     for row in tasks.itertuples():
         target = ""
-        if row.target_value == row.target_value and row.target_value is not None:
+        if not pd.isna(row.target_value):
             target = f"≥ {row.target_value:g} {row.target_unit_vi or ''}".strip()
-        deadline = row.deadline.strftime("%d/%m/%Y") if row.deadline is not None else ""
+        deadline = "" if pd.isna(row.deadline) else row.deadline.strftime("%d/%m/%Y")
         ws.append([row.task_id, row.text_vi, deadline, target])
     last = max(ws.max_row, 2)
     _lock_fill(ws, [1, 2, 3, 4], 2, last)
