@@ -29,6 +29,16 @@ from greengrowth.i18n import fmt_number, t
 
 LABEL_WIDTH = 34  # characters per line of a category label
 
+# Reporting outcomes beyond chart_style's three: a report when the plan sets no deadline (blue, as
+# "in progress": arrived, not judged) and a year whose deadline has not come yet (grey, as "not
+# started": nothing is owed yet).
+REPORTING_SERIES = [*REPORTING_ORDER, "received", "not_due"]
+REPORTING_SERIES_COLORS = REPORTING_COLORS | {
+    "received": STATUS_COLORS["in_progress"],
+    "not_due": STATUS_COLORS["not_started"],
+}
+_SUMMARY_COLUMN = {"received": "received_undated"}  # reporting_summary's column per outcome
+
 
 def _fmt_value(v: float, lang: str) -> str:
     """Whole numbers without decimals (14, not 14,00); others with two."""
@@ -387,10 +397,13 @@ def reporting_by_year(
     if summary.empty or summary["expected"].sum() == 0:
         return empty_figure(t("chart.reason.no_expected", lang), lang, title_default)
     years = [str(int(y)) for y in summary["period"]]
-    series = [
-        (reporting_label(code, lang), REPORTING_COLORS[code], [int(v) for v in summary[code]])
-        for code in REPORTING_ORDER
-    ]
+    series = []
+    for code in REPORTING_SERIES:
+        column = _SUMMARY_COLUMN.get(code, code)
+        if column not in summary or (code not in REPORTING_ORDER and not summary[column].any()):
+            continue  # the extra outcomes only when they occur
+        values = [int(v) for v in summary[column]]
+        series.append((reporting_label(code, lang), REPORTING_SERIES_COLORS[code], values))
     fig = _stacked(years, series, horizontal=False)
     fig.update_xaxes(title_text=t("chart.axis.period", lang), type="category")
     fig.update_yaxes(title_text=t("chart.axis.departments", lang))
@@ -416,7 +429,7 @@ def reporting_grid(
         return empty_figure(t("chart.reason.no_expected", lang), lang, title_default)
     departments = list(dict.fromkeys(frame.sort_values("department_code")["acronym"]))
     fig = go.Figure()
-    for code in REPORTING_ORDER:
+    for code in REPORTING_SERIES:
         part = frame[frame["outcome"] == code]
         if part.empty:
             continue
@@ -426,7 +439,7 @@ def reporting_grid(
             y=list(part["acronym"]),
             mode="markers",
             name=name,
-            marker={"symbol": "square", "size": 24, "color": REPORTING_COLORS[code]},
+            marker={"symbol": "square", "size": 24, "color": REPORTING_SERIES_COLORS[code]},
             hovertemplate=f"%{{y}}, %{{x}}: {name}<extra></extra>",
         )
     years = sorted({str(p) for p in frame["period"]})

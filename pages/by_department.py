@@ -29,7 +29,7 @@ name_col = "name_en" if L == "en" else "name_vi"
 title_col = "title_en" if L == "en" else "title_vi"
 
 if dept is None:
-    summary = load(q.department_summary, ctx.plan_id, ctx.period)
+    summary = load(q.department_summary, ctx.plan_id, ctx.period, ctx.today)
     summary = summary.assign(
         department=[
             getattr(r, name_col) if isinstance(r.department_code, str) else t("common.no_lead", L)
@@ -61,8 +61,7 @@ if dept is None:
     )
     show_chart(fig, "progress-by-department", ctx)
 else:
-    history = load(q.activity_status_history, ctx.plan_id, None, None, dept)
-    current = history[history["period"] == ctx.period]
+    current = load(q.activity_statuses, ctx.plan_id, ctx.period, None, None, dept)
     st.subheader(t("by_department.activities", L, period=ctx.period))
     if current.empty:
         st.info(t("by_department.no_activities", L))
@@ -78,7 +77,7 @@ else:
             L,
         )
         fig = charts.activity_history(
-            history[history["period"] <= ctx.period],
+            load(q.activity_status_history, ctx.plan_id, None, None, dept, ctx.period),
             lang=L,
             source=ctx.source,
             data_date=ctx.data_date,
@@ -98,7 +97,7 @@ else:
     )
     st.subheader(t("by_department.reports", L))
     show_table(
-        load(q.reporting_status, ctx.plan_id, ctx.period, dept),
+        load(q.reporting_status, ctx.plan_id, ctx.period, dept, ctx.today),
         {
             "period": ("column.period", "year"),
             "due_before": ("column.due_before", "date"),

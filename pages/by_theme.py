@@ -51,8 +51,7 @@ fig = charts.coverage(load(q.coverage, ctx.plan_id, theme), lang=L, source=ctx.p
 show_chart(fig, "coverage", ctx)
 
 st.subheader(t("by_theme.activities", L, period=ctx.period))
-history = load(q.activity_status_history, ctx.plan_id, theme, group, None)
-current = history[history["period"] == ctx.period]
+current = load(q.activity_statuses, ctx.plan_id, ctx.period, theme, group, None)
 show_table(
     current,
     {
@@ -69,6 +68,9 @@ show_table(
 if (current["status"] == "no_lead").any():
     finding_link(ctx, "F01")
 fig = charts.activity_history(
-    history[history["period"] <= ctx.period], lang=L, source=ctx.source, data_date=ctx.data_date
+    load(q.activity_status_history, ctx.plan_id, theme, group, None, ctx.period),
+    lang=L,
+    source=ctx.source,
+    data_date=ctx.data_date,
 )
 show_chart(fig, "activity-history", ctx)

@@ -22,7 +22,7 @@ if ctx.data_date is None:
 
 head = load(q.overview_headline, ctx.plan_id, ctx.period)
 tasks = load(q.priority_headline, ctx.plan_id, ctx.period)
-this_year = load(q.reporting_year, ctx.plan_id, ctx.period)
+this_year = load(q.reporting_year, ctx.plan_id, ctx.period, ctx.today)
 
 cols = st.columns(4)
 cols[0].metric(

@@ -24,9 +24,14 @@ if ctx is None:
 st.title(t("reporting.heading", L))
 illustrative_banner(ctx)
 dept = department_filter(ctx)
-st.caption(t("reporting.rule", L))
+if load(q.annual_rule, ctx.plan_id) is None:
+    st.info(t("reporting.no_rule", L))
+else:
+    st.caption(t("reporting.rule", L))
 
-summary = load(q.reporting_summary, ctx.plan_id, ctx.period, dept)
+summary = load(q.reporting_summary, ctx.plan_id, ctx.period, dept, ctx.today)
+if summary["not_due"].any():
+    st.caption(t("reporting.not_due_note", L))
 show_table(
     summary,
     {
@@ -36,10 +41,11 @@ show_table(
         "on_time": ("reporting.on_time", "int"),
         "late": ("reporting.late", "int"),
         "missing": ("reporting.missing", "int"),
+        "not_due": ("reporting.not_due", "int"),
     },
     L,
 )
-status = load(q.reporting_status, ctx.plan_id, ctx.period, dept)
+status = load(q.reporting_status, ctx.plan_id, ctx.period, dept, ctx.today)
 fig = charts.reporting_by_year(summary, lang=L, source=ctx.source, data_date=ctx.data_date)
 show_chart(fig, "reporting-by-year", ctx)
 fig = charts.reporting_grid(status, lang=L, source=ctx.source, data_date=ctx.data_date)

@@ -123,3 +123,16 @@ def test_footnote_starts_left_of_long_y_labels(demo_con):  # noqa: F811
     )
     (note,) = [a for a in fig.layout.annotations if a.name == "source_footnote"]
     assert note.xshift < -200  # under the wrapped labels, not from the plot area onwards
+
+
+def test_reporting_charts_show_years_not_yet_due(catalog_con):
+    today = date(2019, 6, 1)  # 2019 and 2020 not due yet, 2018 missing
+    summary = q.reporting_summary(catalog_con, PLAN_ID, 2020, today=today)
+    fig = charts.reporting_by_year(summary, lang="en", **KW)
+    names = [tr.name for tr in fig.data]
+    assert "Not yet due" in names
+    assert _bar_total(fig) == int(summary["expected"].sum())
+    status = q.reporting_status(catalog_con, PLAN_ID, 2020, today=today)
+    grid = charts.reporting_grid(status, lang="vi", **KW)
+    assert {tr.name for tr in grid.data} == {"Chưa gửi", "Chưa đến hạn"}
+    assert sum(len(tr.x) for tr in grid.data) == len(status)

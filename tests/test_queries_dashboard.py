@@ -106,3 +106,207 @@ def test_empty_store_gives_empty_results_not_errors(empty_con):  # noqa: F811
     summary = q.reporting_summary(empty_con, PLAN_ID, 2020)
     assert (summary["missing"] == summary["expected"]).all()
     assert set(q.priority_tasks(empty_con, PLAN_ID, 2020)["outcome"]) == {"not_reported"}
+
+
+# ---- small known databases (tmp_path) for the cases the demo data cannot show -------------------
+
+from datetime import date, datetime  # noqa: E402
+
+from loaders import layout as L  # noqa: E402
+from loaders.ingest import ingest_bytes  # noqa: E402
+from tests.workbooks import good_workbook  # noqa: E402
+
+
+def _submit(
+    con,
+    department,
+    period,
+    *,
+    reported_on,
+    uploaded=None,
+    tasks=None,
+    indicators=None,
+    restated=(),
+    status="Đang thực hiện",
+    percent=50,
+):
+    """Store one report: reported_on on 'Thông tin', tasks {id: (status, completed_on)},
+    indicators {code: value} (province-wide, for the report's own year), restated
+    [(code, year, value)] for earlier years."""
+
+    def edit(wb):
+        for row in wb[L.SHEET_INFO].iter_rows(min_row=2):
+            if row[0].value == "reported_on":
+                row[2].value = reported_on
+        for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
+            if tasks and row[0].value in tasks:
+                row[4].value, row[6].value = tasks[row[0].value]
+        for row in wb[L.SHEET_INDICATORS].iter_rows(min_row=2):
+            if indicators and row[0].value in indicators:
+                row[5].value = indicators[row[0].value]
+        for code, year, value in restated:  # an earlier year's figure, restated
+            wb[L.SHEET_INDICATORS].append([code, None, None, "Toàn tỉnh", year, value])
+
+    data = good_workbook(con, department, period, edit=edit, status=status, percent=percent)
+    uploaded = uploaded or datetime.combine(reported_on, datetime.min.time())
+    result = ingest_bytes(con, data, f"{department}-{period}.xlsx", "test", now=uploaded)
+    assert result.outcome == "accepted", result.problems
+    return result.submission_id
+
+
+def test_indicator_values_show_what_was_known_up_to_each_year(catalog_con):
+    con = catalog_con
+    for period, value in [(2018, 2), (2019, 3), (2020, 4)]:
+        _submit(
+            con,
+            "DOIT",
+            period,
+            reported_on=date(period, 10, 1),
+            indicators={"training_courses": value},
+            restated=[("training_courses", 2018, 2.5)] if period == 2020 else (),
+        )
+    # The 2020 report revises 2018's figure: earlier views still show what was known then.
+    for period, expected in [
+        (2018, {2018: 2}),
+        (2019, {2018: 2, 2019: 3}),
+        (2020, {2018: 2.5, 2019: 3, 2020: 4}),
+    ]:
+        values = q.indicator_values(con, PLAN_ID, period)
+        got = values[values["indicator_code"] == "training_courses"]
+        assert dict(zip(got["year"], got["value"], strict=True)) == expected, period
+
+
+def test_indicator_values_per_year_on_the_demo(demo_con):  # noqa: F811
+    for period in (2018, 2019, 2020):
+        assert not q.indicator_values(demo_con, PLAN_ID, period).empty, period
+
+
+def _task_outcome(con, period=2020):
+    tasks = q.priority_tasks(con, PLAN_ID, period).set_index("task_id")
+    return tasks.loc["3.2.1"]
+
+
+def test_task_completed_after_the_deadline_closed_later(catalog_con):
+    _submit(
+        catalog_con,
+        "DOIT",
+        2018,
+        reported_on=date(2018, 10, 1),
+        uploaded=datetime(2019, 3, 1),
+        tasks={"3.2.1": ("Hoàn thành", date(2019, 2, 1))},
+    )
+    task = _task_outcome(catalog_con)
+    assert (task["outcome"], task["closed_in"]) == ("closed_later", 2019)
+
+
+def test_task_completed_on_time_and_undated(catalog_con):
+    _submit(
+        catalog_con,
+        "DOIT",
+        2018,
+        reported_on=date(2018, 10, 1),
+        tasks={"3.2.1": ("Hoàn thành", date(2018, 9, 1)), "3.2.2": ("Hoàn thành", None)},
+    )
+    tasks = q.priority_tasks(catalog_con, PLAN_ID, 2020).set_index("task_id")
+    assert tasks.loc["3.2.1", "outcome"] == "done_on_time"
+    assert tasks.loc["3.2.2", "outcome"] == "done_on_time"
+
+
+def test_task_completed_in_a_later_report_without_date(catalog_con):
+    _submit(catalog_con, "DOIT", 2018, reported_on=date(2018, 10, 1))
+    _submit(
+        catalog_con,
+        "DOIT",
+        2020,
+        reported_on=date(2020, 10, 1),
+        tasks={"3.2.1": ("Hoàn thành", None)},
+    )
+    task = _task_outcome(catalog_con)
+    assert (task["outcome"], task["closed_in"]) == ("closed_later", 2020)
+
+
+def _reporting(con, department="DOIT", period=2019, today=date(2030, 1, 1)):
+    status = q.reporting_status(con, PLAN_ID, 2020, department, today=today)
+    return status.set_index("period").loc[period]
+
+
+@pytest.mark.parametrize(("day", "outcome"), [(14, "on_time"), (15, "late")])
+def test_reporting_deadline_boundary(catalog_con, day, outcome):
+    _submit(catalog_con, "DOIT", 2019, reported_on=date(2019, 10, day))
+    assert _reporting(catalog_con)["outcome"] == outcome
+
+
+def test_a_later_correction_does_not_make_an_on_time_report_late(catalog_con):
+    first = _submit(catalog_con, "DOIT", 2019, reported_on=date(2019, 10, 1))
+    _submit(
+        catalog_con,
+        "DOIT",
+        2019,
+        reported_on=date(2019, 11, 20),
+        percent=60,
+        uploaded=datetime(2019, 11, 20),
+    )
+    row = _reporting(catalog_con)
+    assert (row["outcome"], row["submission_id"]) == ("on_time", first)
+    assert row["received_on"].date() == date(2019, 10, 1)
+
+
+def test_undated_report_counts_from_upload(catalog_con):
+    sid = _submit(
+        catalog_con, "DOIT", 2019, reported_on=date(2019, 10, 1), uploaded=datetime(2019, 10, 20)
+    )
+    catalog_con.execute("UPDATE submission SET reported_on = NULL WHERE submission_id = ?", [sid])
+    row = _reporting(catalog_con)
+    assert (row["outcome"], bool(row["dated_by_upload"])) == ("late", True)
+    assert q.data_date(catalog_con, PLAN_ID)["data_date"].date() == date(2019, 10, 20)
+
+
+def test_reporting_without_an_annual_rule_keeps_its_rows(catalog_con):
+    catalog_con.execute("DELETE FROM reporting_rule WHERE kind = 'annual_report'")
+    _submit(catalog_con, "DOIT", 2019, reported_on=date(2019, 10, 1))
+    assert q.annual_rule(catalog_con, PLAN_ID) is None
+    status = q.reporting_status(catalog_con, PLAN_ID, 2020, today=date(2030, 1, 1))
+    assert len(status) == 33
+    row = status[(status["department_code"] == "DOIT") & (status["period"] == 2019)].iloc[0]
+    assert row["outcome"] == "received"
+    assert set(status["outcome"]) == {"received", "missing"}
+
+
+def test_years_not_yet_due_are_not_missing(catalog_con):
+    today = date(2019, 6, 1)  # inside the plan: 2019's and 2020's deadlines have not come yet
+    summary = q.reporting_summary(catalog_con, PLAN_ID, 2020, today=today).set_index("period")
+    assert summary.loc[2018, "missing"] == summary.loc[2018, "expected"]
+    assert summary.loc[2019, "not_due"] == summary.loc[2019, "expected"]
+    assert summary.loc[2019, "missing"] == 0
+    later = q.reporting_summary(catalog_con, PLAN_ID, 2020, today=date(2030, 1, 1))
+    assert (later["not_due"] == 0).all() and (later["missing"] == later["expected"]).all()
+    before = q.reporting_summary(catalog_con, PLAN_ID, 2020, today=date(2010, 1, 1))
+    assert (before["not_due"] == before["expected"]).all()
+
+
+def test_two_leads_status_comes_from_the_lead_shown(catalog_con):
+    con = catalog_con
+    # Give activity 11 (DOIT) a second lead, DONRE: each reports on it.
+    con.execute(
+        "INSERT INTO activity_lead (plan_id, activity_no, department_code, role) "
+        "VALUES (?, 11, 'DONRE', 'lead')",
+        [PLAN_ID],
+    )
+    _submit(con, "DOIT", 2019, reported_on=date(2019, 10, 1), status="Hoàn thành", percent=100)
+    _submit(con, "DONRE", 2019, reported_on=date(2019, 10, 1), status="Chậm tiến độ", percent=None)
+    _submit(con, "DPI", 2019, reported_on=date(2019, 10, 1), status="Hoàn thành", percent=100)
+    rows = q.activity_period_status(con, PLAN_ID, 2019).set_index("activity_no")
+    act = rows.loc[11]
+    assert (act["department_code"], act["status"]) == ("DONRE", "delayed")  # the less advanced
+    reported = con.execute(
+        """SELECT department_code, activity_no, status, percent_complete
+           FROM activity_status_latest WHERE period = 2019"""
+    ).df()
+    # Every row: status and percent are the shown department's own.
+    merged = rows.reset_index().merge(
+        reported, on=["activity_no", "department_code"], suffixes=("", "_own")
+    )
+    assert not merged.empty
+    assert (merged["status"] == merged["status_own"]).all()
+    history = q.activity_status_history(con, PLAN_ID, department="DOIT")
+    assert 11 in set(history["activity_no"])  # still DOIT's activity, whoever's status is shown

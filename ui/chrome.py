@@ -30,6 +30,7 @@ class Context:
     periods: list[int]
     data_date: date | None
     illustrative: bool
+    today: date  # only to tell a report not yet due from a missing one; never to pick the period
 
     @property
     def source(self) -> str:
@@ -74,6 +75,7 @@ def plan_and_period(lang: str) -> Context | None:
         periods=periods,
         data_date=data_date,
         illustrative=bool(info.get("illustrative")),
+        today=date.today(),
     )
 
 

@@ -7,6 +7,18 @@ import pandas as pd
 
 from greengrowth.queries.base import run_sql
 
+# Who must report: a department with an activity, a priority task or an indicator. The one
+# definition, used here and by the leadership queries (queries.dashboard); parameter $plan.
+REPORTING_DEPARTMENTS = """
+    SELECT d.department_code, d.acronym, d.name_vi, d.name_en
+    FROM department d
+    WHERE d.plan_id = $plan AND (
+        d.department_code IN (SELECT department_code FROM activity_lead WHERE plan_id = $plan)
+        OR d.department_code IN (
+            SELECT department_code FROM priority_task_department WHERE plan_id = $plan)
+        OR d.department_code IN (SELECT department_code FROM indicator WHERE plan_id = $plan))
+"""
+
 SQL: dict[str, str] = {
     # ---- catalog -------------------------------------------------------------------------
     "plans": """
@@ -36,19 +48,14 @@ SQL: dict[str, str] = {
     "department_indicators": """
         SELECT indicator_code, name_vi, name_en, unit_vi, unit_en, by_district
         FROM indicator WHERE plan_id = ? AND department_code = ? ORDER BY indicator_code""",
-    "reporting_departments": """
-        SELECT DISTINCT d.department_code, d.name_vi, d.name_en
-        FROM department d
-        WHERE d.plan_id = ? AND (
-            d.department_code IN (SELECT department_code FROM activity_lead WHERE plan_id = ?)
-            OR d.department_code IN (
-                SELECT department_code FROM priority_task_department WHERE plan_id = ?)
-            OR d.department_code IN (SELECT department_code FROM indicator WHERE plan_id = ?))
-        ORDER BY d.department_code""",
+    "reporting_departments": f"""
+        SELECT * FROM ({REPORTING_DEPARTMENTS}) ORDER BY department_code""",
 }
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, params: list | tuple = ()) -> pd.DataFrame:
+def run(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = ()
+) -> pd.DataFrame:
     """Run one of this module's named queries."""
     return run_sql(con, SQL[name], params)
 
@@ -69,4 +76,4 @@ def department_scope(con: duckdb.DuckDBPyConnection, plan_id: str, department_co
 
 def reporting_departments(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
     """Departments that have something to report: an activity, a priority task or an indicator."""
-    return run(con, "reporting_departments", [plan_id] * 4)
+    return run(con, "reporting_departments", {"plan": plan_id})

@@ -8,49 +8,71 @@ the plan is never counted as a department's failure.
 
 Rules that the pages show and the tests check:
 
+* Activities: status, percent and department come from one lead department's own report. An
+  activity with two leads shows the less advanced status of the leads that reported (then the lower
+  percent); department filters and counts use every lead (`lead_codes`).
 * Reporting: a department is expected to report every year of the plan if it has something to
-  report (an activity, a priority task or an indicator: queries.catalog.reporting_departments). Its
-  report is the current submission for (department, period); it is on time when it was dated
-  before the plan's annual deadline (reporting_rule 'annual_report': before 15 October of the same
-  year). A submission without a report date counts from the day it was uploaded. Lateness is judged
-  against each report's own deadline, never against today.
+  report (an activity, a priority task or an indicator: queries.catalog.REPORTING_DEPARTMENTS).
+  Timeliness is judged on its EARLIEST accepted submission for (department, period), so a later
+  re-upload or correction never makes an on-time report late; it is on time when dated before the
+  plan's annual deadline (reporting_rule 'annual_report': before 15 October of the same year, so
+  14/10 is on time and 15/10 late). A submission without a report date counts from the day it was
+  uploaded. Lateness is judged against each report's own deadline; today's date is used only to
+  call a year with no report whose deadline has not come yet 'not_due' rather than 'missing'.
+  Without an annual_report rule there is no deadline: a report is 'received', none is 'missing'
+  (or 'not_due' for a year not yet over), and the page says the plan sets no deadline.
 * Priority tasks: a task led by several departments (3.7: DOH with DCST) takes the least advanced
-  status among the departments that reported on it. "Done by the deadline" means completed in the
-  report for the deadline's year with no completion date after the deadline; "closed later" means
-  completed in a later year's report; otherwise the task is still open (or not reported at all).
+  status among the departments that reported on it. "Done by the deadline" means reported completed
+  with a completion date on or before the deadline, or with no date in a report for the deadline's
+  year (or earlier). Otherwise a completed task was "closed later", in the year of its completion
+  date, or without a date in the year of the first report that says completed; a task never
+  reported completed is still open (or not reported at all).
+* Indicators: each period shows the values known up to that period (the newest report up to it
+  wins for an indicator, district and year).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import duckdb
 import pandas as pd
 
 from greengrowth.queries.base import run_sql
+from greengrowth.queries.catalog import REPORTING_DEPARTMENTS
 
 _PERIODS = """
     SELECT unnest(range(p.period_start, p.period_end + 1)) AS period
     FROM plan p WHERE p.plan_id = $plan
 """
 
+_STATUS_RANK = """CASE status WHEN 'completed' THEN 5 WHEN 'in_progress' THEN 4
+    WHEN 'on_hold' THEN 3 WHEN 'not_started' THEN 2 WHEN 'delayed' THEN 1 ELSE 0 END"""
+
 # One row per adopted activity and plan year: the lead's reported status, not_reported or no_lead.
+# Status, percent and department_code always come from one and the same lead report; with two
+# leads, the less advanced status of the leads that reported (then the lower percent, NULLs last).
 _ACTIVITY_STATUS = f"""
     WITH periods AS ({_PERIODS}),
     leads AS (
-        SELECT activity_no, min(department_code) AS department_code
+        SELECT activity_no, min(department_code) AS first_lead,
+               list(department_code ORDER BY department_code) AS lead_codes
         FROM activity_lead WHERE plan_id = $plan GROUP BY ALL
     ), reported AS (
-        SELECT s.period, s.activity_no, s.status, s.percent_complete, s.reported_on
+        SELECT s.period, s.activity_no, s.department_code, s.status, s.percent_complete,
+               s.reported_on
         FROM activity_status_latest s
         JOIN activity_lead l USING (plan_id, activity_no, department_code)
         WHERE s.plan_id = $plan
         QUALIFY row_number() OVER (
-            PARTITION BY s.period, s.activity_no ORDER BY s.percent_complete) = 1
+            PARTITION BY s.period, s.activity_no
+            ORDER BY {_STATUS_RANK}, s.percent_complete NULLS LAST,
+                     s.department_code) = 1
     )
     SELECT p.period, a.activity_no, a.theme_no, a.group_code, a.title_vi, a.title_en,
-           l.department_code,
-           CASE WHEN l.department_code IS NULL THEN 'no_lead'
+           coalesce(r.department_code, l.first_lead) AS department_code, l.lead_codes,
+           CASE WHEN l.first_lead IS NULL THEN 'no_lead'
                 ELSE coalesce(r.status, 'not_reported') END AS status,
            r.percent_complete, r.reported_on
     FROM activity a
@@ -59,43 +81,43 @@ _ACTIVITY_STATUS = f"""
     LEFT JOIN reported r ON r.activity_no = a.activity_no AND r.period = p.period
     WHERE a.plan_id = $plan AND a.adopted
 """
+_ACTIVITY_FILTER = """($theme IS NULL OR theme_no = $theme)
+          AND ($group IS NULL OR group_code = $group)
+          AND ($department IS NULL OR list_contains(lead_codes, $department))"""
 _ACTIVITY_PERIOD_STATUS = f"SELECT * FROM ({_ACTIVITY_STATUS}) WHERE period = $period"
 
-_REPORTING_DEPARTMENTS = """
-    SELECT d.department_code, d.acronym, d.name_vi, d.name_en
-    FROM department d
-    WHERE d.plan_id = $plan AND (
-        d.department_code IN (SELECT department_code FROM activity_lead WHERE plan_id = $plan)
-        OR d.department_code IN (
-            SELECT department_code FROM priority_task_department WHERE plan_id = $plan)
-        OR d.department_code IN (SELECT department_code FROM indicator WHERE plan_id = $plan))
-"""
-
-# Every (year, expected department): when its current report arrived and whether that was on time.
+# Every (year, expected department): when its first accepted report arrived, and whether that was on
+# time. A later re-upload or correction never turns an on-time report late. Without an annual_report
+# rule there is no deadline: a report is 'received' (the page says why). A year with no report whose
+# deadline is after $today is 'not_due'; $today is used for nothing else.
 _REPORTING = f"""
     WITH periods AS ({_PERIODS}),
     rule AS (
         SELECT due_before_month AS m, due_before_day AS d FROM reporting_rule
-        WHERE plan_id = $plan AND kind = 'annual_report' LIMIT 1
-    ), depts AS ({_REPORTING_DEPARTMENTS}),
+        WHERE plan_id = $plan AND kind = 'annual_report' ORDER BY rule_id LIMIT 1
+    ), depts AS ({REPORTING_DEPARTMENTS}),
     subs AS (
         SELECT department_code, period, submission_id, reported_on IS NULL AS dated_by_upload,
                coalesce(reported_on, CAST(uploaded_at AS DATE)) AS received_on
-        FROM current_submissions WHERE plan_id = $plan
+        FROM submissions WHERE plan_id = $plan AND status = 'accepted'
+        QUALIFY row_number() OVER (
+            PARTITION BY department_code, period ORDER BY uploaded_at, submission_id) = 1
+    ), expected AS (
+        SELECT p.period, d.department_code, d.acronym, d.name_vi, d.name_en,
+               make_date(CAST(p.period AS INTEGER), rule.m, rule.d) AS due_before
+        FROM periods p CROSS JOIN depts d LEFT JOIN rule ON true
     )
-    SELECT p.period, d.department_code, d.acronym, d.name_vi, d.name_en,
-           make_date(CAST(p.period AS INTEGER), rule.m, rule.d) AS due_before,
-           s.submission_id, s.received_on, coalesce(s.dated_by_upload, false) AS dated_by_upload,
-           CASE WHEN s.received_on IS NULL THEN 'missing'
-                WHEN s.received_on < make_date(CAST(p.period AS INTEGER), rule.m, rule.d)
-                    THEN 'on_time'
-                ELSE 'late' END AS outcome
-    FROM periods p CROSS JOIN depts d CROSS JOIN rule
-    LEFT JOIN subs s ON s.department_code = d.department_code AND s.period = p.period
+    SELECT e.*, s.submission_id, s.received_on,
+           coalesce(s.dated_by_upload, false) AS dated_by_upload,
+           CASE WHEN s.received_on IS NOT NULL AND e.due_before IS NULL THEN 'received'
+                WHEN s.received_on IS NOT NULL AND s.received_on < e.due_before THEN 'on_time'
+                WHEN s.received_on IS NOT NULL THEN 'late'
+                WHEN e.due_before > CAST($today AS DATE) THEN 'not_due'
+                WHEN e.due_before IS NULL AND e.period > year(CAST($today AS DATE)) THEN 'not_due'
+                ELSE 'missing' END AS outcome
+    FROM expected e
+    LEFT JOIN subs s ON s.department_code = e.department_code AND s.period = e.period
 """
-
-_STATUS_RANK = """CASE status WHEN 'completed' THEN 5 WHEN 'in_progress' THEN 4
-    WHEN 'on_hold' THEN 3 WHEN 'not_started' THEN 2 WHEN 'delayed' THEN 1 ELSE 0 END"""
 
 # One row per priority task: status now ($period) and at its deadline, and its outcome.
 _PRIORITY = f"""
@@ -121,6 +143,15 @@ _PRIORITY = f"""
         FROM priority_task_department d
         JOIN department dep ON dep.plan_id = d.plan_id AND dep.department_code = d.department_code
         WHERE d.plan_id = $plan GROUP BY ALL
+    ), closed AS (  -- from the years whose reports say completed
+        SELECT y.task_id,
+               bool_or(y.completed_on <= t.deadline
+                       OR (y.completed_on IS NULL AND y.period <= year(t.deadline)))
+                   AS done_by_deadline,
+               coalesce(year(min(y.completed_on)),
+                        min(y.period) FILTER (WHERE y.period >= year(t.deadline))) AS closed_in
+        FROM per_year y JOIN priority_task t ON t.plan_id = $plan AND t.task_id = y.task_id
+        WHERE y.status = 'completed' GROUP BY ALL
     ), acts AS (
         SELECT task_id, string_agg(CAST(activity_no AS VARCHAR), ', ' ORDER BY activity_no)
                    AS activities
@@ -132,16 +163,13 @@ _PRIORITY = f"""
            n.achieved_value, coalesce(n.status, 'not_reported') AS status, n.completed_on,
            n.last_period,
            dl.status AS status_at_deadline,
-           (dl.status = 'completed' AND (dl.completed_on IS NULL OR dl.completed_on <= t.deadline))
-               AS done_by_deadline,
-           (SELECT min(y.period) FROM per_year y
-            WHERE y.task_id = t.task_id AND y.status = 'completed'
-              AND y.period > year(t.deadline)) AS closed_in
+           coalesce(c.done_by_deadline, false) AS done_by_deadline, c.closed_in
     FROM priority_task t
     LEFT JOIN depts dp USING (task_id)
     LEFT JOIN acts ac USING (task_id)
     LEFT JOIN now n USING (task_id)
     LEFT JOIN per_year dl ON dl.task_id = t.task_id AND dl.period = year(t.deadline)
+    LEFT JOIN closed c USING (task_id)
     WHERE t.plan_id = $plan
 """
 _PRIORITY_OUTCOME = f"""
@@ -155,14 +183,26 @@ _PRIORITY_OUTCOME = f"""
     FROM ({_PRIORITY})
 """
 
+# Every indicator value as it was known in $period: the newest report up to that period wins for
+# each indicator, district and year (a later report may restate an earlier year's figure).
+_INDICATOR_KNOWN = """
+    SELECT v.indicator_code, v.district_code, v.year, v.value, c.illustrative
+    FROM current_submissions c JOIN indicator_value v USING (submission_id)
+    WHERE c.plan_id = $plan AND c.period <= $period
+    QUALIFY row_number() OVER (
+        PARTITION BY v.indicator_code, v.district_code, v.year
+        ORDER BY c.period DESC, c.uploaded_at DESC, c.submission_id DESC) = 1
+"""
+
 SQL: dict[str, str] = {
     "activity_period_status": _ACTIVITY_PERIOD_STATUS + " ORDER BY activity_no",
     "activity_status_history": f"""
-        SELECT * FROM ({_ACTIVITY_STATUS})
-        WHERE ($theme IS NULL OR theme_no = $theme)
-          AND ($group IS NULL OR group_code = $group)
-          AND ($department IS NULL OR department_code = $department)
+        SELECT * FROM ({_ACTIVITY_STATUS}) WHERE {_ACTIVITY_FILTER}
+          AND ($period IS NULL OR period <= $period)
         ORDER BY activity_no, period""",
+    "activity_statuses": f"""
+        SELECT * FROM ({_ACTIVITY_STATUS}) WHERE {_ACTIVITY_FILTER} AND period = $period
+        ORDER BY activity_no""",
     "periods_with_data": """
         SELECT DISTINCT period FROM current_submissions WHERE plan_id = $plan ORDER BY period""",
     "overview_headline": f"""
@@ -180,6 +220,9 @@ SQL: dict[str, str] = {
             avg(percent_complete) AS mean_percent_reported,
             max(reported_on) AS data_date
         FROM s""",
+    "annual_rule": """
+        SELECT * FROM reporting_rule WHERE plan_id = $plan AND kind = 'annual_report'
+        ORDER BY rule_id LIMIT 1""",
     "status_counts": f"""
         WITH s AS ({_ACTIVITY_PERIOD_STATUS})
         SELECT status, count(*) AS activities FROM s GROUP BY status""",
@@ -226,7 +269,7 @@ SQL: dict[str, str] = {
         SELECT group_code, theme_no, title_vi, title_en FROM activity_group
         WHERE plan_id = $plan ORDER BY group_code""",
     "department_options": f"""
-        SELECT * FROM ({_REPORTING_DEPARTMENTS}) ORDER BY department_code""",
+        SELECT * FROM ({REPORTING_DEPARTMENTS}) ORDER BY department_code""",
     "reporting_status": f"""
         SELECT * FROM ({_REPORTING})
         WHERE period <= $period AND ($department IS NULL OR department_code = $department)
@@ -235,19 +278,21 @@ SQL: dict[str, str] = {
         SELECT period, count(*) AS expected, count(received_on) AS received,
                count(*) FILTER (WHERE outcome = 'on_time') AS on_time,
                count(*) FILTER (WHERE outcome = 'late') AS late,
-               count(*) FILTER (WHERE outcome = 'missing') AS missing
+               count(*) FILTER (WHERE outcome = 'missing') AS missing,
+               count(*) FILTER (WHERE outcome = 'not_due') AS not_due,
+               count(*) FILTER (WHERE outcome = 'received') AS received_undated
         FROM ({_REPORTING})
         WHERE period <= $period AND ($department IS NULL OR department_code = $department)
         GROUP BY period ORDER BY period""",
     "department_summary": f"""
         WITH s AS ({_ACTIVITY_PERIOD_STATUS}),
-        depts AS ({_REPORTING_DEPARTMENTS}),
-        acts AS (
-            SELECT department_code, count(*) AS activities_led,
+        depts AS ({REPORTING_DEPARTMENTS}),
+        acts AS (  -- an activity with two leads counts for each of them
+            SELECT u.department_code, count(*) AS activities_led,
                    count(*) FILTER (WHERE status = 'completed') AS completed,
                    count(*) FILTER (WHERE status = 'delayed') AS delayed_activities,
                    count(*) FILTER (WHERE status = 'not_reported') AS not_reported
-            FROM s GROUP BY ALL
+            FROM s, unnest(s.lead_codes) AS u(department_code) GROUP BY ALL
         ), tasks AS (
             SELECT u.department_code,
                    count(*) FILTER (WHERE p.outcome IN ('open', 'not_reported')) AS open_tasks
@@ -308,15 +353,15 @@ SQL: dict[str, str] = {
             ON d.plan_id = i.plan_id AND d.department_code = i.department_code
         WHERE i.plan_id = $plan AND ($department IS NULL OR i.department_code = $department)
         ORDER BY i.indicator_code""",
-    "indicator_values": """
-        SELECT indicator_code, year, value, illustrative FROM indicator_values_latest
-        WHERE plan_id = $plan AND district_code IS NULL AND period <= $period
+    "indicator_values": f"""
+        SELECT indicator_code, year, value, illustrative FROM ({_INDICATOR_KNOWN})
+        WHERE district_code IS NULL
         ORDER BY indicator_code, year""",
-    "indicator_district_values": """
+    "indicator_district_values": f"""
         SELECT d.district_code, d.name_vi, d.name_en, v.year, v.value
-        FROM indicator_values_latest v
-        JOIN district d ON d.plan_id = v.plan_id AND d.district_code = v.district_code
-        WHERE v.plan_id = $plan AND v.indicator_code = $indicator AND v.period <= $period
+        FROM ({_INDICATOR_KNOWN}) v
+        JOIN district d ON d.plan_id = $plan AND d.district_code = v.district_code
+        WHERE v.indicator_code = $indicator
         ORDER BY v.year, d.district_code""",
     "catalog_activities": """
         WITH leads AS (
@@ -341,7 +386,8 @@ SQL: dict[str, str] = {
                 text_en))) LIKE '%' || strip_accents(lower($search)) || '%')
         ORDER BY finding_id""",
     "data_date": """
-        SELECT max(reported_on) AS data_date, bool_or(illustrative) AS illustrative
+        SELECT max(coalesce(reported_on, CAST(uploaded_at AS DATE))) AS data_date,
+               bool_or(illustrative) AS illustrative
         FROM current_submissions WHERE plan_id = $plan""",
 }
 
@@ -357,6 +403,11 @@ def run(
         used = set(_PARAM.findall(sql))
         params = {k: v for k, v in params.items() if k in used}
     return run_sql(con, sql, params)
+
+
+def _day(today: date | None) -> date:
+    """The date that decides 'not yet due' (and nothing else): today unless a test says otherwise."""
+    return today or date.today()
 
 
 def latest_period(con: duckdb.DuckDBPyConnection, plan_id: str) -> int | None:
@@ -375,10 +426,37 @@ def activity_status_history(
     theme: int | None = None,
     group: str | None = None,
     department: str | None = None,
+    period: int | None = None,
 ) -> pd.DataFrame:
-    """Each adopted activity's status in every year of the plan (optionally one theme/group/lead)."""
-    params = {"plan": plan_id, "theme": theme, "group": group, "department": department}
+    """Each adopted activity's status in every year of the plan up to `period` (None: all years),
+    optionally for one theme, group or lead department."""
+    params = {
+        "plan": plan_id,
+        "theme": theme,
+        "group": group,
+        "department": department,
+        "period": period,
+    }
     return run(con, "activity_status_history", params)
+
+
+def activity_statuses(
+    con,
+    plan_id: str,
+    period: int,
+    theme: int | None = None,
+    group: str | None = None,
+    department: str | None = None,
+) -> pd.DataFrame:
+    """Each adopted activity's status in one period, optionally for one theme, group or lead."""
+    params = {
+        "plan": plan_id,
+        "period": period,
+        "theme": theme,
+        "group": group,
+        "department": department,
+    }
+    return run(con, "activity_statuses", params)
 
 
 def overview_headline(con, plan_id: str, period: int) -> dict:
@@ -423,23 +501,40 @@ def department_options(con, plan_id: str) -> pd.DataFrame:
     return run(con, "department_options", {"plan": plan_id})
 
 
-def reporting_status(con, plan_id: str, period: int, department: str | None = None) -> pd.DataFrame:
-    """Every (year <= period, expected department): received date and on_time / late / missing."""
-    params = {"plan": plan_id, "period": period, "department": department}
+def annual_rule(con, plan_id: str) -> dict | None:
+    """The plan's annual reporting deadline rule, or None when the plan sets none."""
+    frame = run(con, "annual_rule", {"plan": plan_id})
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def reporting_status(
+    con,
+    plan_id: str,
+    period: int,
+    department: str | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """Every (year <= period, expected department): received date and on_time / late / missing /
+    not_due (no report, deadline after `today`) / received (the plan sets no deadline)."""
+    params = {"plan": plan_id, "period": period, "department": department, "today": _day(today)}
     return run(con, "reporting_status", params)
 
 
 def reporting_summary(
-    con, plan_id: str, period: int, department: str | None = None
+    con,
+    plan_id: str,
+    period: int,
+    department: str | None = None,
+    today: date | None = None,
 ) -> pd.DataFrame:
-    """Per year: expected, received, on time, late, missing (DHIS2's reporting-rate view)."""
-    params = {"plan": plan_id, "period": period, "department": department}
+    """Per year: expected, received, on time, late, missing, not due (DHIS2's reporting-rate view)."""
+    params = {"plan": plan_id, "period": period, "department": department, "today": _day(today)}
     return run(con, "reporting_summary", params)
 
 
-def department_summary(con, plan_id: str, period: int) -> pd.DataFrame:
+def department_summary(con, plan_id: str, period: int, today: date | None = None) -> pd.DataFrame:
     """One row per department, plus one row (code NULL) for the activities with no lead."""
-    return run(con, "department_summary", {"plan": plan_id, "period": period})
+    return run(con, "department_summary", {"plan": plan_id, "period": period, "today": _day(today)})
 
 
 def department_status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
@@ -457,12 +552,13 @@ def priority_headline(con, plan_id: str, period: int) -> dict:
     return run(con, "priority_headline", {"plan": plan_id, "period": period}).iloc[0].to_dict()
 
 
-def reporting_year(con, plan_id: str, period: int) -> dict:
-    """One year's reporting figures (expected, received, on time, late, missing)."""
-    frame = reporting_summary(con, plan_id, period)
+def reporting_year(con, plan_id: str, period: int, today: date | None = None) -> dict:
+    """One year's reporting figures (expected, received, on time, late, missing, not due)."""
+    frame = reporting_summary(con, plan_id, period, today=today)
     frame = frame[frame["period"] == period]
     if frame.empty:
-        return {"expected": 0, "received": 0, "on_time": 0, "late": 0, "missing": 0}
+        keys = ("expected", "received", "on_time", "late", "missing", "not_due", "received_undated")
+        return dict.fromkeys(keys, 0)
     return frame.iloc[0].to_dict()
 
 
