@@ -15,6 +15,8 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from greengrowth.i18n import t
+
 STATUS_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "status_words.csv"
 STATUS_CODES = ("not_started", "in_progress", "completed", "delayed", "on_hold")
 
@@ -64,9 +66,14 @@ def parse_status(value: object) -> str | None:
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 
+def status_word(code: str) -> str:
+    """The Vietnamese word a template shows for a status code (the UI's own label for it)."""
+    return t(f"status.{code}", "vi")
+
+
 def accepted_status_words() -> list[str]:
     """The Vietnamese words offered in the template's dropdown, one per status."""
-    return ["Chưa thực hiện", "Đang thực hiện", "Hoàn thành", "Chậm tiến độ", "Tạm dừng"]
+    return [status_word(code) for code in STATUS_CODES]
 
 
 _VI_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")

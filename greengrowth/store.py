@@ -411,6 +411,59 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             con.unregister("_frame")
 
 
+# Columns a submission's rows are written with, in table order after submission_id.
+ROW_COLUMNS = {
+    "activity_report": ["activity_no", "status", "percent_complete", "done_text", "difficulties"],
+    "activity_spending": ["activity_no", "funding_source", "amount_million_vnd"],
+    "priority_task_report": ["task_id", "status", "achieved_value", "completed_on", "note"],
+    "indicator_value": ["indicator_code", "district_code", "year", "value", "note"],
+}
+SUBMISSION_COLUMNS = [
+    "plan_id", "department_code", "period", "file_name", "sha256", "size_bytes", "uploaded_at",
+    "uploaded_by", "reported_on", "prepared_by", "derived_from", "illustrative",
+    "n_activity_rows", "n_task_rows", "n_indicator_rows",
+]  # fmt: skip
+
+
+def insert_submission(con: duckdb.DuckDBPyConnection, values: dict) -> int:
+    """A new submission row (inside the caller's transaction); returns its id."""
+    submission_id = int(con.execute("SELECT nextval('submission_id_seq')").fetchone()[0])
+    columns = ", ".join(["submission_id", *SUBMISSION_COLUMNS])
+    marks = ", ".join("?" * (len(SUBMISSION_COLUMNS) + 1))
+    con.execute(
+        f"INSERT INTO submission ({columns}) VALUES ({marks})",  # noqa: S608 (fixed column names)
+        [submission_id, *(values[c] for c in SUBMISSION_COLUMNS)],
+    )
+    return submission_id
+
+
+def record_event(
+    con: duckdb.DuckDBPyConnection, submission_id: int, event: str, at, actor: str, reason
+) -> None:
+    """Append to the submission's history (accepted, withdrawn); events are never edited."""
+    con.execute(
+        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, ?, ?, ?, ?)",
+        [submission_id, event, at, actor, reason],
+    )
+
+
+def append_rows(
+    con: duckdb.DuckDBPyConnection, table: str, submission_id: int, records: list[dict]
+) -> None:
+    """Write what a submission reports into one of the ROW_COLUMNS tables."""
+    if not records:
+        return
+    columns = ROW_COLUMNS[table]  # KeyError for any other table name
+    frame = pd.DataFrame(records, columns=columns)
+    frame.insert(0, "submission_id", submission_id)
+    con.register("_rows", frame)
+    try:
+        names = ", ".join(["submission_id", *columns])
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")  # noqa: S608
+    finally:
+        con.unregister("_rows")
+
+
 def database_file(con: duckdb.DuckDBPyConnection) -> Path:
     """The file behind a connection, so originals are kept beside the database they belong to."""
     row = con.execute(
@@ -430,6 +483,7 @@ def save_original(data: bytes, sha256: str, path: Path | None = None) -> Path:
     return target
 
 
-def read_original(sha256: str, path: Path | None = None) -> bytes:
-    """The bytes of a stored upload, by its SHA-256."""
-    return (files_dir(path) / sha256[:2] / f"{sha256}.xlsx").read_bytes()
+def read_original(sha256: str, path: Path | None = None, files_root: Path | None = None) -> bytes:
+    """The bytes of a stored upload, by its SHA-256 (beside `path`'s database, or in files_root)."""
+    root = files_root or files_dir(path)
+    return (root / sha256[:2] / f"{sha256}.xlsx").read_bytes()

@@ -18,13 +18,12 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from greengrowth import queries
-from greengrowth.status import STATUS_CODES, accepted_status_words
+from greengrowth.status import STATUS_CODES, status_word
 from loaders import layout as L
 from loaders.ingest import IngestResult, ingest_bytes
 from loaders.template import build_template
 
 # The word a department would pick in the template's dropdown, per status code.
-STATUS_WORD = dict(zip(STATUS_CODES, accepted_status_words(), strict=True))
 
 # What the correction editor lets people change, per table (keys stay fixed).
 EDITABLE = {
@@ -63,7 +62,9 @@ def _plain(value: object) -> object:
 
 
 def _status_word(code: object) -> object:
-    return STATUS_WORD.get(str(code), code) if not _missing(code) else None
+    if _missing(code):
+        return None
+    return status_word(str(code)) if str(code) in STATUS_CODES else code
 
 
 def _source(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict:

@@ -17,19 +17,12 @@ from openpyxl import load_workbook
 
 from greengrowth import catalog as catalog_mod
 from greengrowth import queries, store
-from greengrowth.status import accepted_status_words
+from greengrowth.status import status_word
 from loaders import layout as L
 from loaders.ingest import ingest_bytes
 from loaders.template import build_template
 
 SEED = 20181015
-STATUS_WORD = dict(
-    zip(
-        ["not_started", "in_progress", "completed", "delayed", "on_hold"],
-        accepted_status_words(),
-        strict=True,
-    )
-)
 # Reports that never arrive and reports sent late, so the reporting page has something to show.
 MISSING = {("DIC", 2019), ("DOLISA", 2020), ("DOH", 2018), ("DOC", 2020)}
 DEMO_USER = "demo (dữ liệu minh họa)"
@@ -82,7 +75,7 @@ def fill_workbook(
         if row[0].value is None:
             continue
         status, pct = _progress(rng, int(row[0].value), period, plan_start)
-        row[2].value = STATUS_WORD[status]
+        row[2].value = status_word(status)
         row[3].value = pct
         row[4].value = f"Kết quả minh họa năm {period} cho hoạt động {row[0].value}."
         if status == "delayed":
@@ -97,13 +90,13 @@ def fill_workbook(
         local = random.Random(f"{SEED}-{row[0].value}")
         done_year = plan_start + local.choice([0, 0, 0, 1, 1, 2, 3])
         if period >= done_year and done_year <= plan_start + 2:
-            row[4].value = STATUS_WORD["completed"]
+            row[4].value = status_word("completed")
             latest = min(date(done_year, 12, 28), reported_on - timedelta(days=7))
             row[6].value = date(done_year, 3, 1) + timedelta(
                 days=local.randint(0, max(0, (latest - date(done_year, 3, 1)).days))
             )
         else:
-            row[4].value = STATUS_WORD["delayed" if period > plan_start else "in_progress"]
+            row[4].value = status_word("delayed" if period > plan_start else "in_progress")
         if row[3].value:  # a task with a quantitative target
             row[5].value = local.choice([0, 1, 2]) if period >= done_year else 0
     inds = wb[L.SHEET_INDICATORS]

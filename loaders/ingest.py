@@ -114,62 +114,30 @@ def _insert(
     now: datetime,
     derived_from: int | None,
 ) -> int:
-    submission_id = con.execute("SELECT nextval('submission_id_seq')").fetchone()[0]
     counts = result.counts()
-    con.execute(
-        "INSERT INTO submission VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            submission_id,
-            parsed.plan_id,
-            parsed.department_code,
-            parsed.period,
-            result.file_name,
-            result.sha256,
-            result.size_bytes,
-            now,
-            uploaded_by,
-            parsed.reported_on,
-            parsed.prepared_by,
-            derived_from,
-            parsed.illustrative,
-            counts["activities"],
-            counts["tasks"],
-            counts["indicators"],
+    submission_id = store.insert_submission(con, {
+        "plan_id": parsed.plan_id, "department_code": parsed.department_code,
+        "period": parsed.period, "file_name": result.file_name, "sha256": result.sha256,
+        "size_bytes": result.size_bytes, "uploaded_at": now, "uploaded_by": uploaded_by,
+        "reported_on": parsed.reported_on, "prepared_by": parsed.prepared_by,
+        "derived_from": derived_from, "illustrative": parsed.illustrative,
+        "n_activity_rows": counts["activities"], "n_task_rows": counts["tasks"],
+        "n_indicator_rows": counts["indicators"],
+    })  # fmt: skip
+    reason = None if derived_from is None else f"derived from {derived_from}"
+    store.record_event(con, submission_id, "accepted", now, uploaded_by, reason)
+    rows = {
+        "activity_report": parsed.activities,
+        "activity_spending": [
+            {"activity_no": r["activity_no"], "funding_source": r["funding_source"],
+             "amount_million_vnd": r["amount"]} for r in parsed.spending
         ],
-    )
-    con.execute(
-        "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'accepted', ?, ?, ?)",
-        [
-            submission_id,
-            now,
-            uploaded_by,
-            None if derived_from is None else f"derived from {derived_from}",
-        ],
-    )
-    tables = {
-        "activity_report": (
-            parsed.activities,
-            ["activity_no", "status", "percent_complete", "done_text", "difficulties"],
-        ),
-        "activity_spending": (parsed.spending, ["activity_no", "funding_source", "amount"]),
-        "priority_task_report": (
-            parsed.tasks,
-            ["task_id", "status", "achieved_value", "completed_on", "note"],
-        ),
-        "indicator_value": (
-            parsed.indicators,
-            ["indicator_code", "district_code", "year", "value", "note"],
-        ),
-    }
-    for table, (rows, columns) in tables.items():
-        if not rows:
-            continue
-        frame = pd.DataFrame(rows, columns=columns)
-        frame.insert(0, "submission_id", submission_id)
-        con.register("_rows", frame)
-        con.execute(f"INSERT INTO {table} SELECT * FROM _rows")  # noqa: S608 (fixed table names)
-        con.unregister("_rows")
-    return int(submission_id)
+        "priority_task_report": parsed.tasks,
+        "indicator_value": parsed.indicators,
+    }  # fmt: skip
+    for table, records in rows.items():
+        store.append_rows(con, table, submission_id, records)
+    return submission_id
 
 
 def withdraw(
@@ -189,9 +157,8 @@ def withdraw(
             raise ValueError(f"Không có lần nộp số {submission_id} / no such submission")
         if row["status"].iloc[0] == "withdrawn":
             raise ValueError(f"Lần nộp số {submission_id} đã được rút / already withdrawn")
-        con.execute(
-            "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, 'withdrawn', ?, ?, ?)",
-            [submission_id, now or clock.now(), actor, reason.strip()],
+        store.record_event(
+            con, submission_id, "withdrawn", now or clock.now(), actor, reason.strip()
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from greengrowth import store
+from greengrowth import queries, store
 from loaders.demo import load_all_catalogs
 from loaders.ingest import ingest_bytes, withdraw
 
@@ -20,17 +20,15 @@ def rebuild(source: Path, target: Path, files: Path | None = None) -> dict[str, 
         raise FileExistsError(target)
     files = files or store.files_dir(source)
     with store.connect(source) as con:
-        submissions = con.execute(
-            "SELECT submission_id, file_name, sha256, uploaded_by, uploaded_at, derived_from, "
-            "status, withdrawn_by, withdrawn_at, withdrawn_reason "
-            "FROM submissions ORDER BY submission_id"
-        ).fetchall()
+        frame = queries.run(con, "rebuild_order", [])
+        frame = frame.astype(object).where(frame.notna(), None)  # NaN/NaT/NA -> None
+        submissions = list(frame.itertuples(index=False, name=None))
     new_id: dict[int, int] = {}
     replayed = withdrawn = 0
     with store.connect(target) as con:
         load_all_catalogs(con)
         for old_id, name, sha, by, at, derived, status, w_by, w_at, reason in submissions:
-            data = (files / sha[:2] / f"{sha}.xlsx").read_bytes()
+            data = store.read_original(sha, files_root=files)
             result = ingest_bytes(
                 con, data, name, by, now=at, derived_from=new_id.get(derived) if derived else None
             )

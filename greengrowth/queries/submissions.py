@@ -8,6 +8,11 @@ import pandas as pd
 from greengrowth.queries.base import run_sql
 
 SQL: dict[str, str] = {
+    # Everything needed to replay a database from its stored originals, oldest first.
+    "rebuild_order": """
+        SELECT submission_id, file_name, sha256, uploaded_by, uploaded_at, derived_from, status,
+               withdrawn_by, withdrawn_at, withdrawn_reason
+        FROM submissions ORDER BY submission_id""",
     # ---- submissions ----------------------------------------------------------------------
     # A withdrawn file may come back (it is stored again as a new submission); an accepted one not.
     "submission_by_sha": """
