@@ -7,6 +7,7 @@ becomes a message in the reader's language, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -19,10 +20,12 @@ from greengrowth.auth import Account
 from greengrowth.i18n import t
 from loaders.ingest import IngestResult, ingest_bytes
 from ui.auth import require_analyst
+from ui.data import data_version
 from ui.state import lang
 
 log = logging.getLogger(__name__)
 SUMMARY_KEY = "upload_summary"
+CHECKS_KEY = "upload_dry_runs"
 
 
 @dataclass
@@ -48,9 +51,17 @@ def check(name: str, data: bytes, user: Account, L: str) -> Checked:
     if suffix != ".xlsx":
         item.error = t("upload.wrong_type", L, name=name, suffix=suffix or "?")
         return item
+    # A rerun (any click) must not validate every file again: dry runs are kept per file content
+    # and data version, so they are redone only when the file or the stored data changed.
+    cache = st.session_state.setdefault(CHECKS_KEY, {})
+    key = (hashlib.sha256(data).hexdigest(), name, user.username, data_version())
     try:
-        with store.connect() as con:
-            item.result = ingest_bytes(con, data, name, user.username, dry_run=True)
+        if key not in cache:
+            if len(cache) > 50:  # a long session: forget old rounds
+                cache.clear()
+            with store.connect() as con:
+                cache[key] = ingest_bytes(con, data, name, user.username, dry_run=True)
+        item.result = cache[key]
     except store.StoreError:
         log.exception("store unavailable while checking %s", name)
         item.error = t("upload.store_busy", L)
