@@ -20,6 +20,7 @@ from loaders.corrections import EDITABLE, CorrectionError, submit_correction
 from loaders.ingest import withdraw
 from ui.auth import current_user
 from ui.data import load
+from ui.problems import show_problems
 from ui.state import lang, url_select
 
 log = logging.getLogger(__name__)
@@ -308,15 +309,4 @@ with st.expander(t("history.correct_heading", L), icon=":material/edit:"):
                     st.session_state.pop(f"correct_{kind}_{picked}", None)
                 st.rerun()
             st.error(t("history.correct_rejected", L, n=len(result.problems)))
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("upload.col.sheet", L): [p.sheet for p in result.problems],
-                        t("upload.col.row", L): [p.row for p in result.problems],
-                        t("upload.col.value", L): [p.value for p in result.problems],
-                        t("upload.col.message", L): [p.message(L) for p in result.problems],
-                        t("upload.col.hint", L): [p.hint(L) for p in result.problems],
-                    }
-                ),
-                hide_index=True,
-            )
+            show_problems(result.problems, L)

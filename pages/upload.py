@@ -21,6 +21,7 @@ from greengrowth.i18n import t
 from loaders.ingest import IngestResult, ingest_bytes
 from ui.auth import require_analyst
 from ui.data import data_version
+from ui.problems import show_problems
 from ui.state import lang
 
 log = logging.getLogger(__name__)
@@ -76,23 +77,6 @@ def check(name: str, data: bytes, user: Account, L: str) -> Checked:
     return item
 
 
-def problems_table(result: IngestResult, L: str) -> pd.DataFrame:
-    rows = [
-        {
-            t("upload.col.sheet", L): p.sheet,
-            t("upload.col.row", L): p.row,
-            t("upload.col.column", L): p.column,
-            t("upload.col.value", L): p.value,
-            t("upload.col.message", L): p.message(L),
-            t("upload.col.hint", L): p.hint(L),
-        }
-        for p in result.problems
-    ]
-    frame = pd.DataFrame(rows)
-    frame[t("upload.col.row", L)] = frame[t("upload.col.row", L)].astype("Int64")
-    return frame
-
-
 def changes_table(result: IngestResult, L: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -118,7 +102,7 @@ def show(item: Checked, committed: dict[str, int], L: str) -> None:
             return
         if result.outcome == "rejected":
             st.error(t("upload.rejected", L, n=len(result.problems)), icon=":material/error:")
-            st.dataframe(problems_table(result, L), hide_index=True, width="stretch")
+            show_problems(result.problems, L)
             return
         p, counts = result.parsed, result.counts()
         st.success(t("upload.would_accept", L, department=p.department_code, period=p.period))
