@@ -145,3 +145,8 @@ def judge_indicators(indicators, values):
         rows.append({"indicator_code": ind.indicator_code, **result.__dict__})
     columns = ["indicator_code", *Progress.__dataclass_fields__]
     return pd.DataFrame(rows, columns=columns)
+
+
+def indicator_table(indicators, values):
+    """The catalog rows with each indicator's judgement beside them (one row per indicator)."""
+    return indicators.merge(judge_indicators(indicators, values), on="indicator_code", how="left")

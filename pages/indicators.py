@@ -6,7 +6,6 @@ import streamlit as st
 
 from greengrowth import charts
 from greengrowth.i18n import t
-from greengrowth.indicator_progress import judge_indicators
 from greengrowth.queries import dashboard as q
 from ui.chrome import (
     department_filter,
@@ -26,12 +25,10 @@ st.title(t("indicators.heading", L, period=ctx.period))
 illustrative_banner(ctx)
 dept = department_filter(ctx)
 
-catalog = load(q.indicators, ctx.plan_id, dept)
-values = load(q.indicator_values, ctx.plan_id, ctx.period)
-if catalog.empty:
+judged = load(q.indicator_progress, ctx.plan_id, ctx.period, dept)
+if judged.empty:
     st.info(t("indicators.none", L))
     st.stop()
-judged = catalog.merge(judge_indicators(catalog, values), on="indicator_code")
 name_col, unit_col = ("name_en", "unit_en") if L == "en" else ("name_vi", "unit_vi")
 show_table(
     judged,
@@ -59,9 +56,9 @@ code = url_select(
     format_func=names.get,
     container=st,
 )
-row = judged[judged["indicator_code"] == code].iloc[0].to_dict()
+row = judged.set_index("indicator_code", drop=False).loc[code].to_dict()
 fig = charts.indicator_series(
-    values[values["indicator_code"] == code],
+    load(q.indicator_values, ctx.plan_id, ctx.period, code),
     row,
     row["status"],
     lang=L,

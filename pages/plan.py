@@ -43,6 +43,8 @@ tab_acts, tab_findings, tab_cov, tab_rules = st.tabs(
 )
 with tab_acts:
     acts = load(q.catalog_activities, ctx.plan_id, theme, search)
+    # The plan names the national activities it leaves out but never gives their text (F09).
+    acts = acts.assign(**{title_col: acts[title_col].fillna(t("plan.not_described", L))})
     st.caption(t("plan.activities_count", L, count=len(acts)))
     show_table(
         acts,

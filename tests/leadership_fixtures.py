@@ -60,3 +60,23 @@ def empty_con(leadership_empty):
     con = duckdb.connect(str(leadership_empty), read_only=True)
     yield con
     con.close()
+
+
+def catalog_counts(con) -> dict:
+    """The catalog's own figures, from the catalog queries (never typed in as literals)."""
+    from greengrowth.queries import catalog as catalog_queries
+    from greengrowth.queries import dashboard as q
+
+    plan = catalog_queries.plan(con, PLAN_ID)
+    periods = int(plan["period_end"]) - int(plan["period_start"]) + 1
+    reporting = len(catalog_queries.reporting_departments(con, PLAN_ID))
+    acts = q.catalog_activities(con, PLAN_ID)
+    adopted = acts[acts["adopted"]]
+    return {
+        "periods": periods,
+        "reporting_departments": reporting,
+        "expected_reports": reporting * periods,  # 11 departments x 3 years
+        "adopted": len(adopted),
+        "with_lead": int(adopted["lead"].notna().sum()),
+        "tasks": len(q.priority_tasks(con, PLAN_ID, int(plan["period_end"]))),
+    }

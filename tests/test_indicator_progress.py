@@ -76,3 +76,27 @@ def test_judge_indicators_one_row_each():
     values = pd.DataFrame({"indicator_code": ["a", "b"], "year": [2018, 2018], "value": [2, 3]})
     judged = judge_indicators(catalog, values)
     assert list(judged["status"]) == ["achieved", "no_target"]
+
+
+def test_indicator_table_keeps_the_catalog_and_adds_the_judgement():
+    from greengrowth.indicator_progress import indicator_table
+
+    catalog = pd.DataFrame(
+        {
+            "indicator_code": ["a", "b", "c"],
+            "name_vi": ["A", "B", "C"],
+            "direction": ["higher", "lower", "higher"],
+            "target_value": [1.0, 5.0, None],
+            "target_year": [2018, 2020, None],
+            "baseline_value": [None, None, None],
+            "baseline_year": [None, None, None],
+        }
+    )
+    values = pd.DataFrame(
+        {"indicator_code": ["a", "b", "b"], "year": [2018, 2018, 2019], "value": [2, 9, 8]}
+    )
+    table = indicator_table(catalog, values)
+    assert list(table["indicator_code"]) == ["a", "b", "c"]
+    assert list(table["name_vi"]) == ["A", "B", "C"]
+    assert list(table["status"]) == ["achieved", "off_track", "no_target"]
+    assert list(table["current_value"].fillna(-1)) == [2, 8, -1]

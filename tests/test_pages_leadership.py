@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.leadership_fixtures import leadership_demo, leadership_empty  # noqa: F401
+from greengrowth import store
+from greengrowth.catalog import load_catalog
+from greengrowth.i18n import fmt_number
+from greengrowth.queries import dashboard as q
+from tests.leadership_fixtures import (  # noqa: F401
+    PLAN_ID,
+    catalog_counts,
+    leadership_demo,
+    leadership_empty,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [
@@ -97,20 +107,31 @@ def test_language_switch_changes_every_text(leadership_demo, monkeypatch):  # no
     assert all("Năm" in t or "năm" in t for t in _titles(vi))
 
 
+def _query(db, fn, *args):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return fn(con, *args)
+    finally:
+        con.close()
+
+
 def test_period_filter_changes_the_overview(leadership_demo, monkeypatch):  # noqa: F811
     y2018 = _app(leadership_demo, monkeypatch, "pages/overview.py", period="2018")
     y2020 = _app(leadership_demo, monkeypatch, "pages/overview.py", period="2020")
     assert "2018" in y2018.title[0].value and "2020" in y2020.title[0].value
-    done = {m.label: m.value for m in y2018.metric}["Hoàn thành"]
-    assert done == "0"
-    assert {m.label: m.value for m in y2020.metric}["Hoàn thành"] == "18"
+    for at, period in ((y2018, 2018), (y2020, 2020)):
+        completed = _query(leadership_demo, q.overview_headline, PLAN_ID, period)["completed"]
+        shown = {m.label: m.value for m in at.metric}["Hoàn thành"]
+        assert shown == fmt_number(completed, "vi"), period
 
 
 def test_theme_filter_narrows_the_activities(leadership_demo, monkeypatch):  # noqa: F811
     all_themes = _app(leadership_demo, monkeypatch, "pages/by_theme.py")
     theme1 = _app(leadership_demo, monkeypatch, "pages/by_theme.py", theme="1")
-    assert len(theme1.dataframe[0].value) == 4  # theme 1 adopts 4 activities
-    assert len(all_themes.dataframe[0].value) == 55
+    theme1_rows = _query(leadership_demo, q.activity_statuses, PLAN_ID, 2020, 1)
+    assert len(theme1.dataframe[0].value) == len(theme1_rows) > 0
+    adopted = _query(leadership_demo, catalog_counts)["adopted"]
+    assert len(all_themes.dataframe[0].value) == adopted
     assert theme1.query_params["theme"] == "1"
 
 
@@ -126,7 +147,8 @@ def test_department_filter_opens_detail(leadership_demo, monkeypatch):  # noqa: 
     summary = overview.dataframe[0].value
     assert "Chưa giao đơn vị chủ trì" in set(summary["Sở, ngành"])
     doit = _app(leadership_demo, monkeypatch, "pages/by_department.py", dept="DOIT")
-    assert len(doit.dataframe[0].value) == 12  # DOIT leads 12 activities (V.2)
+    led = _query(leadership_demo, q.activity_statuses, PLAN_ID, 2020, None, None, "DOIT")
+    assert len(doit.dataframe[0].value) == len(led) > 0  # DOIT's activities (V.2)
     assert "Hoạt động do sở chủ trì" in _text(doit)
 
 
@@ -138,8 +160,12 @@ def test_priorities_department_filter(leadership_demo, monkeypatch):  # noqa: F8
 def test_reporting_department_filter(leadership_demo, monkeypatch):  # noqa: F811
     every = _app(leadership_demo, monkeypatch, "pages/reporting.py")
     dic = _app(leadership_demo, monkeypatch, "pages/reporting.py", dept="DIC")
-    assert list(every.dataframe[0].value["Phải nộp"]) == ["11", "11", "11"]
-    assert list(dic.dataframe[0].value["Chưa gửi"]) == ["0", "1", "0"]
+    counts = _query(leadership_demo, catalog_counts)
+    expected = [str(counts["reporting_departments"])] * counts["periods"]
+    assert list(every.dataframe[0].value["Phải nộp"]) == expected
+    missing = _query(leadership_demo, q.reporting_summary, PLAN_ID, 2020, "DIC")["missing"]
+    assert list(dic.dataframe[0].value["Chưa gửi"]) == [str(int(m)) for m in missing]
+    assert "1" in list(dic.dataframe[0].value["Chưa gửi"])  # the demo leaves DIC 2019 out
 
 
 def test_indicator_selection_is_in_the_url(leadership_demo, monkeypatch):  # noqa: F811
@@ -155,3 +181,29 @@ def test_plan_search_and_findings(leadership_demo, monkeypatch):  # noqa: F811
     at = _app(leadership_demo, monkeypatch, "pages/plan.py", q="F01")
     findings = at.dataframe[1].value
     assert list(findings["Mã"]) == ["F01"]
+
+
+def test_plan_names_the_activities_it_does_not_describe(leadership_demo, monkeypatch):  # noqa: F811
+    acts = _query(leadership_demo, q.catalog_activities, PLAN_ID)
+    untitled = int(acts["title_vi"].isna().sum())
+    assert untitled > 0
+    for lang, text in (("vi", "Kế hoạch không nêu nội dung"), ("en", "not described in the plan")):
+        params = {"lang": lang} if lang == "en" else {}
+        at = _app(leadership_demo, monkeypatch, "pages/plan.py", **params)
+        acts = at.dataframe[0].value
+        titles = acts.iloc[:, 4]
+        assert "–" not in set(titles)
+        assert sum(text in str(x) and "F09" in str(x) for x in titles) == untitled
+
+
+def test_reporting_without_an_annual_rule_says_so(tmp_path, monkeypatch):
+    db = tmp_path / "norule.duckdb"
+    with store.connect(db) as con:
+        store.load_catalog(con, load_catalog(PLAN_ID))
+        con.execute("DELETE FROM reporting_rule WHERE kind = 'annual_report'")
+    at = _app(db, monkeypatch, "pages/reporting.py")
+    assert not at.exception, at.exception
+    assert any("không quy định hạn gửi báo cáo" in i.value for i in at.info)
+    counts = _query(db, catalog_counts)
+    expected = [str(counts["reporting_departments"])] * counts["periods"]
+    assert list(at.dataframe[0].value["Phải nộp"]) == expected

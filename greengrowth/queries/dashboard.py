@@ -39,6 +39,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from greengrowth.indicator_progress import indicator_table
 from greengrowth.queries.base import run_sql
 from greengrowth.queries.catalog import REPORTING_DEPARTMENTS
 
@@ -355,7 +356,7 @@ SQL: dict[str, str] = {
         ORDER BY i.indicator_code""",
     "indicator_values": f"""
         SELECT indicator_code, year, value, illustrative FROM ({_INDICATOR_KNOWN})
-        WHERE district_code IS NULL
+        WHERE district_code IS NULL AND ($indicator IS NULL OR indicator_code = $indicator)
         ORDER BY indicator_code, year""",
     "indicator_district_values": f"""
         SELECT d.district_code, d.name_vi, d.name_en, v.year, v.value
@@ -570,9 +571,17 @@ def indicators(con, plan_id: str, department: str | None = None) -> pd.DataFrame
     return run(con, "indicators", {"plan": plan_id, "department": department})
 
 
-def indicator_values(con, plan_id: str, period: int) -> pd.DataFrame:
-    """Province-wide values of every indicator, reported up to `period`."""
-    return run(con, "indicator_values", {"plan": plan_id, "period": period})
+def indicator_values(con, plan_id: str, period: int, indicator: str | None = None) -> pd.DataFrame:
+    """Province-wide values of every indicator (or one), as known up to `period`."""
+    return run(con, "indicator_values", {"plan": plan_id, "period": period, "indicator": indicator})
+
+
+def indicator_progress(con, plan_id: str, period: int, department: str | None = None):
+    """One row per indicator (optionally one department's): catalog, latest value and judgement
+    (greengrowth.indicator_progress), from the values known up to `period`."""
+    return indicator_table(
+        indicators(con, plan_id, department), indicator_values(con, plan_id, period)
+    )
 
 
 def indicator_district_values(con, plan_id: str, indicator: str, period: int) -> pd.DataFrame:
