@@ -13,15 +13,15 @@ import streamlit as st
 
 from greengrowth import store
 from greengrowth.i18n import fmt_date, t
-from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import submissions as q
 from greengrowth.status import STATUS_CODES
 from loaders.corrections import EDITABLE, CorrectionError, submit_correction
 from loaders.ingest import withdraw
 from ui.auth import current_user
+from ui.chrome import plan_picker
 from ui.data import load
 from ui.problems import show_problems
-from ui.state import lang, url_select
+from ui.state import lang
 
 log = logging.getLogger(__name__)
 FLASH_KEY = "history_flash"
@@ -32,18 +32,10 @@ L = lang()
 st.title(t("history.heading", L))
 st.markdown(t("history.intro", L))
 
-plans = load(catalog_queries.run, "plans", ())
-if plans.empty:
-    st.error(t("common.no_plan", L))
+picked = plan_picker(L)
+if picked is None:
     st.stop()
-titles = dict(zip(plans["plan_id"], plans["title_en" if L == "en" else "title_vi"], strict=True))
-plan_id = url_select(
-    "plan",
-    t("common.plan", L),
-    list(plans["plan_id"]),
-    plans["plan_id"].iloc[0],
-    format_func=titles.get,
-)
+plan_id, _, _ = picked
 
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:

@@ -14,26 +14,18 @@ from greengrowth.i18n import t
 from greengrowth.queries import catalog as catalog_queries
 from loaders.template import build_template
 from ui.auth import current_user
+from ui.chrome import plan_picker
 from ui.data import load
-from ui.state import lang, url_select
+from ui.state import lang
 
 L = lang()
 st.title(t("templates.heading", L))
 st.markdown(t("templates.intro", L))
 
-plans = load(catalog_queries.run, "plans", ())
-if plans.empty:
-    st.error(t("common.no_plan", L))
+picked = plan_picker(L)
+if picked is None:
     st.stop()
-titles = dict(zip(plans["plan_id"], plans["title_en" if L == "en" else "title_vi"], strict=True))
-plan_id = url_select(
-    "plan",
-    t("common.plan", L),
-    list(plans["plan_id"]),
-    plans["plan_id"].iloc[0],
-    format_func=titles.get,
-)
-plan = load(catalog_queries.plan, plan_id)
+plan_id, plan, _ = picked
 periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
 departments = load(catalog_queries.reporting_departments, plan_id)
 names = dict(

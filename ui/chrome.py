@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from greengrowth import clock
 from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
@@ -42,8 +43,12 @@ class Context:
         return t("common.source_plan", self.lang)
 
 
-def plan_and_period(lang: str) -> Context | None:
-    """Sidebar pickers for plan and reporting period (in the URL); defaults follow the data."""
+def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
+    """Sidebar plan picker kept in ?plan=; defaults to the first plan that has data.
+
+    Returns (plan_id, plan row, latest period with data or None), or None with a message when no
+    plan is loaded.
+    """
     plans = load(catalog_queries.run, "plans", ())
     if plans.empty:
         st.error(t("common.no_plan", lang))
@@ -60,9 +65,17 @@ def plan_and_period(lang: str) -> Context | None:
         default_plan,
         format_func=lambda pid: titles[pid],
     )
-    plan = load(catalog_queries.plan, plan_id)
+    return plan_id, load(catalog_queries.plan, plan_id), latest[plan_id]
+
+
+def plan_and_period(lang: str) -> Context | None:
+    """Sidebar pickers for plan and reporting period (in the URL); defaults follow the data."""
+    picked = plan_picker(lang)
+    if picked is None:
+        return None
+    plan_id, plan, latest_period = picked
     periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
-    default_period = latest[plan_id] or periods[-1]
+    default_period = latest_period or periods[-1]
     period = url_select("period", t("common.period", lang), periods, default_period, cast=int)
     info = load(dashboard_queries.data_date, plan_id)
     data_date = info.get("data_date")
@@ -75,7 +88,7 @@ def plan_and_period(lang: str) -> Context | None:
         periods=periods,
         data_date=data_date,
         illustrative=bool(info.get("illustrative")),
-        today=date.today(),
+        today=clock.now().date(),
     )
 
 
