@@ -123,6 +123,23 @@ def progress_status(
     return Progress(status, **known, actual_rate=actual, needed_rate=needed, ratio=ratio)
 
 
+def trend(series: Iterable[tuple[int, float]], direction: str) -> str:
+    """Did the latest year move the way the plan wants, compared with the year before?
+
+    Shown beside the judgement for every indicator, so that the many indicators without a target
+    (finding F17) still say something: ``improving``, ``worsening``, ``unchanged`` or
+    ``insufficient_data`` (fewer than two years).
+    """
+    points = sorted((int(y), float(v)) for y, v in series if not _missing(v))
+    if len(points) < 2:
+        return "insufficient_data"
+    (_, before), (_, after) = points[-2], points[-1]
+    if math.isclose(before, after, rel_tol=1e-9, abs_tol=1e-12):
+        return "unchanged"
+    better = after > before if direction != "lower" else after < before
+    return "improving" if better else "worsening"
+
+
 def judge_indicators(indicators, values):
     """One row per indicator: its latest value and the judgement (pandas in, pandas out).
 
@@ -142,8 +159,12 @@ def judge_indicators(indicators, values):
             baseline_value=ind.baseline_value,
             baseline_year=ind.baseline_year,
         )
-        rows.append({"indicator_code": ind.indicator_code, **result.__dict__})
-    columns = ["indicator_code", *Progress.__dataclass_fields__]
+        direction = ind.direction or "higher"
+        rows.append({
+            "indicator_code": ind.indicator_code, **result.__dict__,
+            "trend": trend(zip(part["year"], part["value"], strict=True), direction),
+        })  # fmt: skip
+    columns = ["indicator_code", *Progress.__dataclass_fields__, "trend"]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -41,6 +41,7 @@ show_table(
         "target_value": ("column.target", "number"),
         "target_year": ("column.target_year", "year"),
         "status": ("column.progress", "progress"),
+        "trend": ("column.trend", "trend"),
     },
     L,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from greengrowth.indicator_progress import annual_rate, judge_indicators, progress_status
+from greengrowth.indicator_progress import annual_rate, judge_indicators, progress_status, trend
 
 
 def test_no_target_says_so_and_keeps_the_latest_value():
@@ -100,3 +100,18 @@ def test_indicator_table_keeps_the_catalog_and_adds_the_judgement():
     assert list(table["name_vi"]) == ["A", "B", "C"]
     assert list(table["status"]) == ["achieved", "off_track", "no_target"]
     assert list(table["current_value"].fillna(-1)) == [2, 8, -1]
+
+
+@pytest.mark.parametrize(
+    ("series", "direction", "expected"),
+    [
+        ([(2018, 10), (2019, 12)], "higher", "improving"),
+        ([(2018, 10), (2019, 12)], "lower", "worsening"),
+        ([(2019, 12), (2018, 10), (2020, 11)], "higher", "worsening"),  # order of input ignored
+        ([(2018, 10), (2019, 10)], "higher", "unchanged"),
+        ([(2018, 10)], "higher", "insufficient_data"),
+        ([(2018, 10), (2019, float("nan"))], "higher", "insufficient_data"),
+    ],
+)
+def test_trend_follows_the_direction(series, direction, expected):
+    assert trend(series, direction) == expected

@@ -191,7 +191,7 @@ def _cell(value, kind: str, lang: str) -> str:
         return fmt_date(value, lang)
     if kind == "bool":
         return t("common.yes" if value else "common.no", lang)
-    if kind in ("status", "reporting", "priority", "progress", "finding_kind"):
+    if kind in ("status", "reporting", "priority", "progress", "trend", "finding_kind"):
         return t(f"{kind}.{value}", lang)
     return str(value)
 
