@@ -181,6 +181,9 @@ def _base_layout(fig: go.Figure, title: str, lang: str, subtitle: str | None) ->
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=plotly_separators(lang),
         colorway=SERIES_COLORS,
+        # A bar label that does not fit its segment is hidden (the hover still has it) instead of
+        # being shrunk or turned sideways over its neighbours.
+        uniformtext={"minsize": 10, "mode": "hide"},
         title={
             "text": title,
             "subtitle": {"text": subtitle, "font": {"size": _SUBTITLE_SIZE, "color": MUTED_COLOR}},
