@@ -235,6 +235,9 @@ def apply_style(
     `title` should state the finding ("3 of 5 themes are behind"), not the variable.
     """
     _base_layout(fig, title, lang, subtitle)
+    for trace in fig.select_traces(selector={"type": "bar"}):
+        if trace.textangle is None:  # Plotly would turn a label sideways to make it bigger
+            trace.textangle = 0
     footnote = wrap_label(
         t("chart.source_footnote", lang, source=source, date=fmt_date(data_date, lang)),
         FOOTNOTE_WIDTH,
