@@ -10,20 +10,14 @@ from greengrowth.queries import dashboard as q
 from ui.chrome import (
     department_filter,
     finding_link,
-    illustrative_banner,
-    plan_and_period,
+    leadership_page,
     show_chart,
     show_table,
 )
 from ui.data import load
-from ui.state import lang
 
-L = lang()
-ctx = plan_and_period(L)
-if ctx is None:
-    st.stop()
-st.title(t("by_department.heading", L, period=ctx.period))
-illustrative_banner(ctx)
+ctx = leadership_page("by_department.heading")
+L = ctx.lang
 dept = department_filter(ctx)
 name_col = "name_en" if L == "en" else "name_vi"
 title_col = "title_en" if L == "en" else "title_vi"

@@ -10,21 +10,16 @@ from greengrowth.queries import dashboard as q
 from ui.chrome import (
     ALL,
     finding_link,
-    illustrative_banner,
-    plan_and_period,
+    leadership_page,
     show_chart,
     show_table,
     theme_filter,
 )
 from ui.data import load
-from ui.state import lang, url_select
+from ui.state import url_select
 
-L = lang()
-ctx = plan_and_period(L)
-if ctx is None:
-    st.stop()
-st.title(t("by_theme.heading", L, period=ctx.period))
-illustrative_banner(ctx)
+ctx = leadership_page("by_theme.heading")
+L = ctx.lang
 
 theme = theme_filter(ctx)
 groups = load(q.groups, ctx.plan_id)

@@ -9,20 +9,15 @@ from greengrowth.i18n import t
 from greengrowth.queries import dashboard as q
 from ui.chrome import (
     department_filter,
-    illustrative_banner,
-    plan_and_period,
+    leadership_page,
     show_chart,
     show_table,
 )
 from ui.data import load
-from ui.state import lang, url_select
+from ui.state import url_select
 
-L = lang()
-ctx = plan_and_period(L)
-if ctx is None:
-    st.stop()
-st.title(t("indicators.heading", L, period=ctx.period))
-illustrative_banner(ctx)
+ctx = leadership_page("indicators.heading")
+L = ctx.lang
 dept = department_filter(ctx)
 
 judged = load(q.indicator_progress, ctx.plan_id, ctx.period, dept)

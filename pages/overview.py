@@ -7,16 +7,11 @@ import streamlit as st
 from greengrowth import charts
 from greengrowth.i18n import fmt_number, fmt_percent, t
 from greengrowth.queries import dashboard as q
-from ui.chrome import finding_link, illustrative_banner, plan_and_period, show_chart
+from ui.chrome import finding_link, leadership_page, show_chart
 from ui.data import load
-from ui.state import lang
 
-L = lang()
-ctx = plan_and_period(L)
-if ctx is None:
-    st.stop()
-st.title(t("overview.heading", L, period=ctx.period))
-illustrative_banner(ctx)
+ctx = leadership_page("overview.heading")
+L = ctx.lang
 if ctx.data_date is None:
     st.info(t("common.no_data", L))
 

@@ -9,20 +9,14 @@ from greengrowth.i18n import fmt_date, t
 from greengrowth.queries import dashboard as q
 from ui.chrome import (
     department_filter,
-    illustrative_banner,
-    plan_and_period,
+    leadership_page,
     show_chart,
     show_table,
 )
 from ui.data import load
-from ui.state import lang
 
-L = lang()
-ctx = plan_and_period(L)
-if ctx is None:
-    st.stop()
-st.title(t("priorities.heading", L))
-illustrative_banner(ctx)
+ctx = leadership_page("priorities.heading")
+L = ctx.lang
 dept = department_filter(ctx)
 
 head = load(q.priority_headline, ctx.plan_id, ctx.period)

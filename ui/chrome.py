@@ -17,7 +17,7 @@ from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
 from ui.data import load
-from ui.state import url_select
+from ui.state import lang, url_select
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,17 @@ def plan_and_period(lang: str) -> Context | None:
         illustrative=bool(info.get("illustrative")),
         today=clock.now().date(),
     )
+
+
+def leadership_page(heading_key: str) -> Context:
+    """What every leadership page starts with: language, plan and period pickers, the heading
+    (its text may use {period}) and the illustrative-data banner. Stops the page when no plan."""
+    ctx = plan_and_period(lang())
+    if ctx is None:
+        st.stop()
+    st.title(t(heading_key, ctx.lang, period=ctx.period))
+    illustrative_banner(ctx)
+    return ctx
 
 
 def illustrative_banner(ctx: Context) -> None:
