@@ -38,18 +38,9 @@ def demo_db_master(tmp_path_factory) -> Path:
     from loaders.demo import build_demo
 
     folder = tmp_path_factory.mktemp("demo-master")
-    path = folder / "demo.duckdb"
-    import os
-
-    old = os.environ.get("GG_FILES")
-    os.environ["GG_FILES"] = str(folder / "files")
-    try:
-        build_demo(path)
-    finally:
-        if old is None:
-            os.environ.pop("GG_FILES", None)
-        else:
-            os.environ["GG_FILES"] = old
+    with pytest.MonkeyPatch.context() as mp:  # originals go beside this database, not elsewhere
+        mp.setenv("GG_FILES", str(folder / "files"))
+        build_demo(folder / "demo.duckdb")
     return folder
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -14,28 +13,10 @@ from greengrowth.catalog import load_catalog
 PLAN_ID = "binh-duong-2018-2020"
 
 
-def _with_files(folder: Path, build) -> Path:
-    old = os.environ.get("GG_FILES")
-    os.environ["GG_FILES"] = str(folder / "files")
-    try:
-        build()
-    finally:
-        if old is None:
-            os.environ.pop("GG_FILES", None)
-        else:
-            os.environ["GG_FILES"] = old
-    return folder
-
-
 @pytest.fixture(scope="session")
-def leadership_demo(tmp_path_factory) -> Path:
-    """Path of the demo database (built once per session; tests only read it)."""
-    from loaders.demo import build_demo
-
-    folder = tmp_path_factory.mktemp("leadership-demo")
-    path = folder / "demo.duckdb"
-    _with_files(folder, lambda: build_demo(path))
-    return path
+def leadership_demo(demo_db_master) -> Path:
+    """Path of the session's demo database (tests/conftest.py builds it once; tests only read it)."""
+    return demo_db_master / "demo.duckdb"
 
 
 @pytest.fixture(scope="session")
