@@ -29,15 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 ON_TRACK, NEEDS_ATTENTION = 0.95, 0.5
-PROGRESS_ORDER = [
-    "achieved",
-    "on_track",
-    "needs_attention",
-    "off_track",
-    "insufficient_data",
-    "no_target",
-    "no_data",
-]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -41,9 +41,6 @@ class Problem:
         parts = [f"[{self.sheet}]" if self.sheet else "", f"dòng {self.row}" if self.row else ""]
         parts.append(f"cột {self.column}" if self.column else "")
         return " ".join(p for p in parts if p)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def problem(

@@ -28,7 +28,6 @@ class Context:
     plan_id: str
     plan: dict
     period: int
-    periods: list[int]
     data_date: date | None
     illustrative: bool
     today: date  # only to tell a report not yet due from a missing one; never to pick the period
@@ -85,7 +84,6 @@ def plan_and_period(lang: str) -> Context | None:
         plan_id=plan_id,
         plan=plan,
         period=int(period),
-        periods=periods,
         data_date=data_date,
         illustrative=bool(info.get("illustrative")),
         today=clock.now().date(),

@@ -51,10 +51,6 @@ SQL: dict[str, str] = {
     "submission_events": """
         SELECT event, event_at, actor, reason FROM submission_event
         WHERE submission_id = ? ORDER BY event_at, event_id""",
-    # Submissions corrected from this one (derived_from), newest first.
-    "derived_submissions": """
-        SELECT submission_id, uploaded_at, uploaded_by, status FROM submissions
-        WHERE derived_from = ? ORDER BY uploaded_at DESC, submission_id DESC""",
 }
 
 
