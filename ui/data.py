@@ -43,16 +43,17 @@ def data_version() -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(db: str, version: int, func: str, args: tuple):
+def _cached(db: str, version: int, func: str, args: tuple, kwargs: tuple = ()):
     module, name = func.rsplit(".", 1)
     fn = getattr(importlib.import_module(module), name)
     with store.connect(Path(db)) as con:
-        return fn(con, *args)
+        return fn(con, *args, **dict(kwargs))
 
 
-def load(fn: Callable, *args):
-    """Result of fn(con, *args), cached until the data changes."""
-    return _cached(db_file(), data_version(), f"{fn.__module__}.{fn.__qualname__}", tuple(args))
+def load(fn: Callable, *args, **kwargs):
+    """Result of fn(con, *args, **kwargs), cached until the data changes. Prefer keywords."""
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached(db_file(), data_version(), key, tuple(args), tuple(sorted(kwargs.items())))
 
 
 @st.cache_resource(show_spinner=False)

@@ -27,7 +27,8 @@ __all__ = ["SQL", "department_scope", "plan", "reporting_departments", "run", "s
 
 
 def run(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = ()
+    con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = (), /, **named: object
 ) -> pd.DataFrame:
-    """Run the named query with its parameters and return a DataFrame."""
-    return run_sql(con, SQL[name], params)
+    """Run the named query and return a DataFrame: `run(con, "name", plan=..., period=...)` binds
+    `$plan`, `$period` (prefer this); a positional list still binds `?` marks."""
+    return run_sql(con, SQL[name], named or params)
