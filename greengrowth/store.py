@@ -13,12 +13,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from greengrowth.catalog import Catalog
+from greengrowth.rows import ROW_TYPES, field_names
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "greengrowth.duckdb"
@@ -411,13 +413,6 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             con.unregister("_frame")
 
 
-# Columns a submission's rows are written with, in table order after submission_id.
-ROW_COLUMNS = {
-    "activity_report": ["activity_no", "status", "percent_complete", "done_text", "difficulties"],
-    "activity_spending": ["activity_no", "funding_source", "amount_million_vnd"],
-    "priority_task_report": ["task_id", "status", "achieved_value", "completed_on", "note"],
-    "indicator_value": ["indicator_code", "district_code", "year", "value", "note"],
-}
 SUBMISSION_COLUMNS = [
     "plan_id", "department_code", "period", "file_name", "sha256", "size_bytes", "uploaded_at",
     "uploaded_by", "reported_on", "prepared_by", "derived_from", "illustrative",
@@ -447,19 +442,18 @@ def record_event(
     )
 
 
-def append_rows(
-    con: duckdb.DuckDBPyConnection, table: str, submission_id: int, records: list[dict]
-) -> None:
-    """Write what a submission reports into one of the ROW_COLUMNS tables."""
+def append_rows(con: duckdb.DuckDBPyConnection, submission_id: int, records: list) -> None:
+    """Write rows of one greengrowth.rows type into its table, by column name (INSERT BY NAME)."""
     if not records:
         return
-    columns = ROW_COLUMNS[table]  # KeyError for any other table name
-    frame = pd.DataFrame(records, columns=columns)
+    row_type = type(records[0])
+    if row_type not in ROW_TYPES or any(type(r) is not row_type for r in records):
+        raise TypeError(f"rows must all be one of {[t.__name__ for t in ROW_TYPES]}")
+    frame = pd.DataFrame([asdict(r) for r in records], columns=field_names(row_type))
     frame.insert(0, "submission_id", submission_id)
     con.register("_rows", frame)
     try:
-        names = ", ".join(["submission_id", *columns])
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _rows")  # noqa: S608
+        con.execute(f"INSERT INTO {row_type.TABLE} BY NAME SELECT * FROM _rows")  # noqa: S608
     finally:
         con.unregister("_rows")
 

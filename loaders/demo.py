@@ -17,15 +17,19 @@ from openpyxl import load_workbook
 
 from greengrowth import catalog as catalog_mod
 from greengrowth import queries, store
+from greengrowth.auth import Account
 from greengrowth.status import status_word
+from greengrowth.xlsx_cells import put
 from loaders import layout as L
-from loaders.ingest import ingest_bytes
+from loaders import service
 from loaders.template import build_template
 
 SEED = 20181015
 # Reports that never arrive and reports sent late, so the reporting page has something to show.
 MISSING = {("DIC", 2019), ("DOLISA", 2020), ("DOH", 2018), ("DOC", 2020)}
 DEMO_USER = "demo (dữ liệu minh họa)"
+# The sample data is stored through the analyst service like any upload, by an account of its own.
+DEMO_ACCOUNT = Account(DEMO_USER, DEMO_USER, "admin", ("*",))
 
 
 def load_all_catalogs(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -63,76 +67,77 @@ def fill_workbook(
 ) -> bytes:
     """Fill a template as a department would (values only; the layout stays the template's)."""
     wb = load_workbook(io.BytesIO(template))
-    info = wb[L.SHEET_INFO]
-    for row in info.iter_rows(min_row=2):
-        if row[0].value == "reported_on":
-            row[2].value = reported_on
-        elif row[0].value == "prepared_by":
-            row[2].value = "Cán bộ minh họa"
+    info = L.info_cells(wb[L.SHEET_INFO])
+    put(info["reported_on"], reported_on)
+    put(info["prepared_by"], "Cán bộ minh họa")
     acts = wb[L.SHEET_ACTIVITIES]
     spend_cols = range(len(L.ACTIVITY_COLUMNS) + 1, acts.max_column + 1)
     for row in acts.iter_rows(min_row=2):
-        if row[0].value is None:
+        cell = L.cells(row, L.ACTIVITY_COLUMNS)
+        no = cell["activity_no"].value
+        if no is None:
             continue
-        status, pct = _progress(rng, int(row[0].value), period, plan_start)
-        row[2].value = status_word(status)
-        row[3].value = pct
-        row[4].value = f"Kết quả minh họa năm {period} cho hoạt động {row[0].value}."
+        status, pct = _progress(rng, int(no), period, plan_start)
+        put(cell["status"], status_word(status))
+        put(cell["percent_complete"], pct)
+        put(cell["done_text"], f"Kết quả minh họa năm {period} cho hoạt động {no}.")
         if status == "delayed":
-            row[5].value = "Khó khăn minh họa: chưa bố trí được kinh phí."
+            put(cell["difficulties"], "Khó khăn minh họa: chưa bố trí được kinh phí.")
         for col in spend_cols:
             if rng.random() < 0.35:
-                acts.cell(row=row[0].row, column=col).value = round(rng.uniform(50, 2500), 1)
-    tasks = wb[L.SHEET_TASKS]
-    for row in tasks.iter_rows(min_row=2):
-        if row[0].value is None:
+                put(
+                    acts.cell(row=cell["activity_no"].row, column=col),
+                    round(rng.uniform(50, 2500), 1),
+                )
+    for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
+        cell = L.cells(row, L.TASK_COLUMNS)
+        task_id = cell["task_id"].value
+        if task_id is None:
             continue
-        local = random.Random(f"{SEED}-{row[0].value}")
+        local = random.Random(f"{SEED}-{task_id}")
         done_year = plan_start + local.choice([0, 0, 0, 1, 1, 2, 3])
         if period >= done_year and done_year <= plan_start + 2:
-            row[4].value = status_word("completed")
+            put(cell["status"], status_word("completed"))
             latest = min(date(done_year, 12, 28), reported_on - timedelta(days=7))
-            row[6].value = date(done_year, 3, 1) + timedelta(
-                days=local.randint(0, max(0, (latest - date(done_year, 3, 1)).days))
+            put(
+                cell["completed_on"],
+                date(done_year, 3, 1)
+                + timedelta(days=local.randint(0, max(0, (latest - date(done_year, 3, 1)).days))),
             )
         else:
-            row[4].value = status_word("delayed" if period > plan_start else "in_progress")
-        if row[3].value:  # a task with a quantitative target
-            row[5].value = local.choice([0, 1, 2]) if period >= done_year else 0
+            put(cell["status"], status_word("delayed" if period > plan_start else "in_progress"))
+        if cell["target_value"].value:  # a task with a quantitative target
+            put(cell["achieved_value"], local.choice([0, 1, 2]) if period >= done_year else 0)
     inds = wb[L.SHEET_INDICATORS]
-    prefilled = [r for r in inds.iter_rows(min_row=2) if r[0].value]
+    columns = L.INDICATOR_COLUMNS
+    prefilled = [L.cells(r, columns) for r in inds.iter_rows(min_row=2) if r[0].value]
     next_row = inds.max_row + 1
-    for row in prefilled:
-        base = _indicator_base(str(row[0].value), str(row[2].value or ""))
-        years = range(plan_start, period + 1)
-        unit = str(row[2].value or "")
-        row[5].value = _indicator_value(base, period - plan_start, str(row[0].value), unit)
-        for year in years:  # earlier years too, so each indicator has a series
-            if year == period:
-                continue
-            inds.cell(row=next_row, column=1, value=row[0].value)
-            inds.cell(row=next_row, column=4, value=L.WHOLE_PROVINCE)
-            inds.cell(row=next_row, column=5, value=year)
-            inds.cell(
-                row=next_row,
-                column=6,
-                value=_indicator_value(base, year - plan_start, str(row[0].value), unit),
+
+    def add_row(code: str, place: str, year: int, value: float) -> None:
+        nonlocal next_row
+        written = {"indicator_code": code, "district_code": place, "year": year, "value": value}
+        for name, value in written.items():
+            put(inds.cell(row=next_row, column=L.position(columns, name)), value)
+        next_row += 1
+
+    for cell in prefilled:
+        code, unit = str(cell["indicator_code"].value), str(cell["unit_vi"].value or "")
+        base = _indicator_base(code, unit)
+        put(cell["value"], _indicator_value(base, period - plan_start, code, unit))
+        for year in range(plan_start, period):  # earlier years too, so each indicator has a series
+            add_row(
+                code, L.WHOLE_PROVINCE, year, _indicator_value(base, year - plan_start, code, unit)
             )
-            next_row += 1
-        if row[0].value in by_district:  # this year's figure split over the districts
+        if code in by_district:  # this year's figure split over the districts
             places = [c.value for c in wb[L.SHEET_LISTS]["B"][1:] if c.value]
-            total = _indicator_value(base, period - plan_start, str(row[0].value), unit)
+            total = _indicator_value(base, period - plan_start, code, unit)
             for place in places:
-                local = random.Random(f"{SEED}-{row[0].value}-{period}-{place}")
+                local = random.Random(f"{SEED}-{code}-{period}-{place}")
                 share = total * local.uniform(0.05, 0.2)
                 value = round(share, 2) if unit.strip() in {"%", "m²/người"} else round(share)
                 if unit.strip() == "m²/người":
                     value = round(total * local.uniform(0.6, 1.4), 2)
-                inds.cell(row=next_row, column=1, value=row[0].value)
-                inds.cell(row=next_row, column=4, value=place)
-                inds.cell(row=next_row, column=5, value=period)
-                inds.cell(row=next_row, column=6, value=value)
-                next_row += 1
+                add_row(code, place, period, value)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -177,7 +182,7 @@ def build_demo(
             plan = queries.plan(con, plan_id)
             start, end = int(plan["period_start"]), int(plan["period_end"])
             departments = queries.reporting_departments(con, plan_id)["department_code"]
-            indicators = queries.run(con, "plan_indicators", [plan_id])
+            indicators = queries.run(con, "plan_indicators", plan=plan_id)
             by_district = frozenset(indicators.loc[indicators["by_district"], "indicator_code"])
             for period in periods or range(start, end + 1):
                 for dept in departments:
@@ -191,7 +196,7 @@ def build_demo(
                         workbook_dir.mkdir(parents=True, exist_ok=True)
                         (workbook_dir / name).write_bytes(data)
                     uploaded = datetime.combine(reported_on, time(9, 30))
-                    result = ingest_bytes(con, data, name, DEMO_USER, now=uploaded)
+                    result = service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded)
                     if result.outcome == "accepted":
                         stored += 1
                     else:

@@ -7,7 +7,7 @@ path. A file is identified by its SHA-256: the very same bytes are never stored 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -15,6 +15,8 @@ import pandas as pd
 
 from greengrowth import clock, queries, store
 from greengrowth.i18n import fmt_number, t
+from greengrowth.rows import ActivitySpending, ActivityStatus, field_names
+from loaders.errors import ServiceError
 from loaders.problems import Problem, problem
 from loaders.validate import ParsedSubmission, validate
 from loaders.workbook import read_workbook
@@ -42,6 +44,8 @@ class IngestResult:
     size_bytes: int
     outcome: str  # accepted | would_accept | rejected | duplicate
     problems: list[Problem] = field(default_factory=list)
+    # Things that look wrong but do not stop a report (data-quality rules will add them).
+    warnings: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     parsed: ParsedSubmission | None = None
     submission_id: int | None = None
@@ -62,21 +66,22 @@ class IngestResult:
         }
 
 
-def ingest_bytes(
+def prepare(
     con: duckdb.DuckDBPyConnection,
     data: bytes,
     file_name: str,
-    uploaded_by: str,
     *,
-    dry_run: bool = False,
     now: datetime | None = None,
-    derived_from: int | None = None,
 ) -> IngestResult:
-    """Validate a workbook and, unless dry_run or it has problems, store it in one transaction."""
+    """Read, validate and diff a workbook against the current data; stores nothing.
+
+    The outcome is "would_accept", "rejected" or "duplicate"; `store_prepared` writes a
+    "would_accept" result without reading or validating the file again.
+    """
     now = now or clock.now()
     sha = hashlib.sha256(data).hexdigest()
     result = IngestResult(file_name=file_name, sha256=sha, size_bytes=len(data), outcome="rejected")
-    existing = queries.run(con, "submission_by_sha", [sha])
+    existing = queries.run(con, "submission_by_sha", sha=sha)
     if not existing.empty:
         result.outcome = "duplicate"
         result.submission_id = int(existing["submission_id"].iloc[0])
@@ -91,19 +96,58 @@ def ingest_bytes(
     if problems or parsed is None:
         return result
     current = queries.run(
-        con, "current_submission", [parsed.plan_id, parsed.department_code, parsed.period]
+        con,
+        "current_submission",
+        plan=parsed.plan_id,
+        department=parsed.department_code,
+        period=parsed.period,
     )
     if not current.empty:
         result.replaces = int(current["submission_id"].iloc[0])
     result.changes = diff_against(con, parsed, result.replaces)
-    if dry_run:
-        result.outcome = "would_accept"
-        return result
-    store.save_original(data, sha, store.database_file(con))
+    result.outcome = "would_accept"
+    return result
+
+
+def store_prepared(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    result: IngestResult,
+    uploaded_by: str,
+    *,
+    now: datetime | None = None,
+    derived_from: int | None = None,
+) -> IngestResult:
+    """Store a prepared ("would_accept") result in one transaction; the original bytes are kept."""
+    if result.outcome != "would_accept" or result.parsed is None:
+        raise ValueError(f"only a checked, acceptable workbook can be stored ({result.outcome})")
+    now = now or clock.now()
+    store.save_original(data, result.sha256, store.database_file(con))
     with store.transaction(con):
-        result.submission_id = _insert(con, parsed, result, uploaded_by, now, derived_from)
+        result.submission_id = _insert(con, result.parsed, result, uploaded_by, now, derived_from)
     result.outcome = "accepted"
     return result
+
+
+def ingest_bytes(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    file_name: str,
+    uploaded_by: str,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    derived_from: int | None = None,
+) -> IngestResult:
+    """Validate a workbook and, unless dry_run or it has problems, store it in one transaction.
+
+    The engine below the account-aware service (loaders.service), which people go through; the
+    rebuild replays stored originals with it directly.
+    """
+    result = prepare(con, data, file_name, now=now)
+    if dry_run or result.outcome != "would_accept":
+        return result
+    return store_prepared(con, data, result, uploaded_by, now=now, derived_from=derived_from)
 
 
 def _insert(
@@ -126,17 +170,8 @@ def _insert(
     })  # fmt: skip
     reason = None if derived_from is None else f"derived from {derived_from}"
     store.record_event(con, submission_id, "accepted", now, uploaded_by, reason)
-    rows = {
-        "activity_report": parsed.activities,
-        "activity_spending": [
-            {"activity_no": r["activity_no"], "funding_source": r["funding_source"],
-             "amount_million_vnd": r["amount"]} for r in parsed.spending
-        ],
-        "priority_task_report": parsed.tasks,
-        "indicator_value": parsed.indicators,
-    }  # fmt: skip
-    for table, records in rows.items():
-        store.append_rows(con, table, submission_id, records)
+    for records in (parsed.activities, parsed.spending, parsed.tasks, parsed.indicators):
+        store.append_rows(con, submission_id, records)
     return submission_id
 
 
@@ -149,14 +184,14 @@ def withdraw(
 ) -> None:
     """Mark a submission withdrawn (recorded as an event); the previous one becomes current again."""
     if not reason.strip():
-        raise ValueError("Cần ghi lý do rút / a reason is required")
+        raise ServiceError("reason_required")
     with store.transaction(con):
         # Checked inside the transaction, so two people withdrawing at once cannot both succeed.
-        row = queries.run(con, "submission", [submission_id])
-        if row.empty:
-            raise ValueError(f"Không có lần nộp số {submission_id} / no such submission")
-        if row["status"].iloc[0] == "withdrawn":
-            raise ValueError(f"Lần nộp số {submission_id} đã được rút / already withdrawn")
+        row = queries.submissions.submission(con, submission_id)
+        if row is None:
+            raise ServiceError("not_found", id=submission_id)
+        if row["status"] == "withdrawn":
+            raise ServiceError("already_withdrawn", id=submission_id)
         store.record_event(
             con, submission_id, "withdrawn", now or clock.now(), actor, reason.strip()
         )
@@ -186,11 +221,12 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
     }  # fmt: skip
     old_details = {} if before is None else _activity_details(before)
     new_details = _activity_details(
-        {"activities": pd.DataFrame(parsed.activities), "spending": pd.DataFrame(parsed.spending)}
-    )
+        {"activities": _frame(parsed.activities, ActivityStatus),
+         "spending": _frame(parsed.spending, ActivitySpending)}
+    )  # fmt: skip
     for row in parsed.activities:
-        no, old = row["activity_no"], old_acts.get(row["activity_no"])
-        new = (row["status"], row["percent_complete"])
+        no, old = row.activity_no, old_acts.get(row.activity_no)
+        new = (row.status, row.percent_complete)
         if old is not None and old[0] == new[0] and _same(old[1], new[1]):
             if old_details.get(no) != new_details.get(no):  # same status, new text or spending
                 changes.append(_change("activity", str(no), old[0], new[0],
@@ -206,34 +242,36 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
         r.task_id: (r.status, r.achieved_value) for r in before["tasks"].itertuples()
     }  # fmt: skip
     for row in parsed.tasks:
-        old = old_tasks.get(row["task_id"])
-        if old is not None and old[0] == row["status"] and _same(old[1], row["achieved_value"]):
+        old = old_tasks.get(row.task_id)
+        if old is not None and old[0] == row.status and _same(old[1], row.achieved_value):
             continue
         changes.append(_change(
-            "task", row["task_id"], None if old is None else old[0], row["status"],
-            "change.task", no=row["task_id"],
+            "task", row.task_id, None if old is None else old[0], row.status,
+            "change.task", no=row.task_id,
             before=lambda lang, old=old: t(f"status.{old[0] if old else 'not_reported'}", lang),
-            after=lambda lang, row=row: t(f"status.{row['status']}", lang),
+            after=lambda lang, row=row: t(f"status.{row.status}", lang),
         ))  # fmt: skip
     old_values = {} if before is None else {
         (r.indicator_code, None if pd.isna(r.district_code) else r.district_code, int(r.year)):
         r.value for r in before["indicators"].itertuples()
     }  # fmt: skip
-    names = queries.run(con, "department_indicators", [parsed.plan_id, parsed.department_code])
+    names = queries.run(
+        con, "department_indicators", plan=parsed.plan_id, department=parsed.department_code
+    )
     names = names.set_index("indicator_code")
     for row in parsed.indicators:
-        key = (row["indicator_code"], row["district_code"], row["year"])
+        key = (row.indicator_code, row.district_code, row.year)
         old = old_values.get(key)
-        if old is not None and _same(old, row["value"]):
+        if old is not None and _same(old, row.value):
             continue
-        where = f" [{row['district_code']}]" if row["district_code"] else ""
+        where = f" [{row.district_code}]" if row.district_code else ""
         changes.append(_change(
-            "indicator", f"{row['indicator_code']}{where} {row['year']}",
-            None if old is None else f"{old:g}", f"{row['value']:g}", "change.indicator",
-            name=lambda lang, code=row["indicator_code"]: names.loc[code, f"name_{lang}"],
-            where=where, year=row["year"],
+            "indicator", f"{row.indicator_code}{where} {row.year}",
+            None if old is None else f"{old:g}", f"{row.value:g}", "change.indicator",
+            name=lambda lang, code=row.indicator_code: names.loc[code, f"name_{lang}"],
+            where=where, year=row.year,
             before=lambda lang, old=old: "–" if old is None else _num(old, lang),
-            after=lambda lang, row=row: _num(row["value"], lang),
+            after=lambda lang, row=row: _num(row.value, lang),
         ))  # fmt: skip
     return changes
 
@@ -243,10 +281,9 @@ def _activity_details(rows: dict[str, pd.DataFrame]) -> dict[int, tuple]:
     acts, spending = rows["activities"], rows["spending"]
     money: dict[int, tuple] = {}
     if not spending.empty:
-        amount = "amount_million_vnd" if "amount_million_vnd" in spending else "amount"
         for no, part in spending.groupby("activity_no"):
             money[int(no)] = tuple(
-                sorted((r.funding_source, round(float(getattr(r, amount)), 6))
+                sorted((r.funding_source, round(float(r.amount_million_vnd), 6))
                        for r in part.itertuples())
             )  # fmt: skip
     out = {}
@@ -254,6 +291,10 @@ def _activity_details(rows: dict[str, pd.DataFrame]) -> dict[int, tuple]:
         texts = tuple(None if pd.isna(v) else v for v in (r.done_text, r.difficulties))
         out[int(r.activity_no)] = (texts, money.get(int(r.activity_no), ()))
     return out
+
+
+def _frame(records: list, row_type: type) -> pd.DataFrame:
+    return pd.DataFrame([asdict(r) for r in records], columns=field_names(row_type))
 
 
 def _num(value: float, lang: str) -> str:

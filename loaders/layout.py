@@ -23,7 +23,10 @@ WHOLE_PROVINCE = "Toàn tỉnh"
 
 @dataclass(frozen=True)
 class Column:
-    key: str
+    """One template column: the field it fills (a greengrowth.rows field, or for the read-only
+    columns the catalog column it shows) and its header."""
+
+    field: str
     header_vi: str
     width: int = 14
     editable: bool = True
@@ -44,7 +47,7 @@ INFO_KEYS = {
 
 ACTIVITY_COLUMNS = [
     Column("activity_no", "Số hoạt động", 10, editable=False, required=True),
-    Column("title", "Tên hoạt động", 60, editable=False),
+    Column("title_vi", "Tên hoạt động", 60, editable=False),
     Column("status", "Trạng thái", 18, required=True),
     Column("percent_complete", "% hoàn thành", 12),
     Column("done_text", "Kết quả thực hiện", 40),
@@ -54,9 +57,9 @@ SPENDING_PREFIX = "Kinh phí (triệu đồng): "
 
 TASK_COLUMNS = [
     Column("task_id", "Mã nhiệm vụ", 10, editable=False, required=True),
-    Column("text", "Nội dung nhiệm vụ", 60, editable=False),
+    Column("text_vi", "Nội dung nhiệm vụ", 60, editable=False),
     Column("deadline", "Thời hạn", 12, editable=False),
-    Column("target", "Chỉ tiêu", 16, editable=False),
+    Column("target_value", "Chỉ tiêu", 16, editable=False),
     Column("status", "Trạng thái", 18, required=True),
     Column("achieved_value", "Kết quả đạt được (số)", 14),
     Column("completed_on", "Ngày hoàn thành (dd/mm/yyyy)", 16),
@@ -65,11 +68,29 @@ TASK_COLUMNS = [
 
 INDICATOR_COLUMNS = [
     Column("indicator_code", "Mã chỉ tiêu", 22, required=True),
-    Column("name", "Tên chỉ tiêu", 45, editable=False),
-    Column("unit", "Đơn vị tính", 14, editable=False),
-    Column("district", "Địa bàn", 18),
+    Column("name_vi", "Tên chỉ tiêu", 45, editable=False),
+    Column("unit_vi", "Đơn vị tính", 14, editable=False),
+    Column("district_code", "Địa bàn", 18),
     Column("year", "Năm", 8, required=True),
     Column("value", "Giá trị", 14),
     Column("note", "Ghi chú", 30),
 ]
 EXTRA_INDICATOR_ROWS = 60
+
+
+def position(columns: list[Column], field: str) -> int:
+    """The 1-based column number of `field` in a sheet the template wrote (openpyxl's numbering)."""
+    for number, column in enumerate(columns, start=1):
+        if column.field == field:
+            return number
+    raise KeyError(field)
+
+
+def cells(row: tuple, columns: list[Column]) -> dict:
+    """One worksheet row (openpyxl cells) as {field: cell}, for a sheet in the template's layout."""
+    return {column.field: row[i] for i, column in enumerate(columns) if i < len(row)}
+
+
+def info_cells(ws) -> dict:
+    """The "Thông tin" sheet's value cells by key (plan_id, reported_on, ...)."""
+    return {row[0].value: row[2] for row in ws.iter_rows(min_row=2) if row[0].value}

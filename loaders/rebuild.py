@@ -20,7 +20,7 @@ def rebuild(source: Path, target: Path, files: Path | None = None) -> dict[str, 
         raise FileExistsError(target)
     files = files or store.files_dir(source)
     with store.connect(source) as con:
-        frame = queries.run(con, "rebuild_order", [])
+        frame = queries.run(con, "rebuild_order")
         frame = frame.astype(object).where(frame.notna(), None)  # NaN/NaT/NA -> None
         submissions = list(frame.itertuples(index=False, name=None))
     new_id: dict[int, int] = {}

@@ -95,12 +95,12 @@ def build_template(
             f"Kỳ {period} ngoài thời gian kế hoạch {plan['period_start']}–{plan['period_end']}"
             f" / period outside the plan"
         )
-    departments = queries.run(con, "departments", [plan_id]).set_index("department_code")
+    departments = queries.run(con, "departments", plan=plan_id).set_index("department_code")
     if department_code not in departments.index:
         raise TemplateError(f"Không có đơn vị '{department_code}' / unknown department")
     scope = queries.department_scope(con, plan_id, department_code)
-    funding = queries.run(con, "funding_sources", [plan_id])
-    districts = queries.run(con, "districts", [plan_id])
+    funding = queries.run(con, "funding_sources", plan=plan_id)
+    districts = queries.run(con, "districts", plan=plan_id)
     department_name = departments.loc[department_code, "name_vi"]
 
     wb = Workbook()

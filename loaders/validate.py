@@ -14,6 +14,7 @@ import duckdb
 from openpyxl.utils import get_column_letter
 
 from greengrowth import queries
+from greengrowth.rows import ActivitySpending, ActivityStatus, IndicatorValue, TaskStatus
 from greengrowth.status import (
     accepted_status_words,
     clean_text,
@@ -41,10 +42,10 @@ class ParsedSubmission:
     reported_on: date | None = None
     prepared_by: str | None = None
     illustrative: bool = False
-    activities: list[dict] = field(default_factory=list)
-    spending: list[dict] = field(default_factory=list)
-    tasks: list[dict] = field(default_factory=list)
-    indicators: list[dict] = field(default_factory=list)
+    activities: list[ActivityStatus] = field(default_factory=list)
+    spending: list[ActivitySpending] = field(default_factory=list)
+    tasks: list[TaskStatus] = field(default_factory=list)
+    indicators: list[IndicatorValue] = field(default_factory=list)
 
 
 class _Sheet:
@@ -138,8 +139,8 @@ def validate(
     if info is None:
         return None, problems
     scope = queries.department_scope(con, info.plan_id, info.department_code)
-    funding = queries.run(con, "funding_sources", [info.plan_id])
-    districts = queries.run(con, "districts", [info.plan_id])
+    funding = queries.run(con, "funding_sources", plan=info.plan_id)
+    districts = queries.run(con, "districts", plan=info.plan_id)
     if L.SHEET_ACTIVITIES in raw.sheets:
         _read_activities(raw.sheets[L.SHEET_ACTIVITIES], scope, funding, info, problems)
     if L.SHEET_TASKS in raw.sheets:
@@ -184,7 +185,7 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
             problem("unknown_plan", sheet=L.SHEET_INFO, row=r_plan, column="C", value=plan_id)
         )
         return None
-    codes = set(queries.run(con, "departments", [plan_id])["department_code"])
+    codes = set(queries.run(con, "departments", plan=plan_id)["department_code"])
     if department not in codes:
         problems.append(
             problem(
@@ -232,7 +233,7 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
 
 def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> None:
     sheet = _Sheet(L.SHEET_ACTIVITIES, rows, problems)
-    c = {col.key: sheet.col(col.header_vi, col.required) for col in L.ACTIVITY_COLUMNS}
+    c = {col.field: sheet.col(col.header_vi, col.required) for col in L.ACTIVITY_COLUMNS}
     if c["activity_no"] is None or c["status"] is None:
         return
     prefix = fold(L.SPENDING_PREFIX)
@@ -287,18 +288,10 @@ def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> 
         for idx, source in spend_cols.items():
             amount = _number(sheet, r, idx, row)
             if amount is not None:
-                info.spending.append(
-                    {"activity_no": activity_no, "funding_source": source, "amount": amount}
-                )
+                info.spending.append(ActivitySpending(activity_no, source, amount))
         if status is not None:
             info.activities.append(
-                {
-                    "activity_no": activity_no,
-                    "status": status,
-                    "percent_complete": pct,
-                    "done_text": done,
-                    "difficulties": difficulties,
-                }
+                ActivityStatus(activity_no, status, pct, done_text=done, difficulties=difficulties)
             )
     for activity_no in sorted(expected - set(seen)):
         sheet.add("missing_row", None, c["activity_no"], f"Hoạt động {activity_no}")
@@ -306,7 +299,7 @@ def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> 
 
 def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> None:
     sheet = _Sheet(L.SHEET_TASKS, rows, problems)
-    c = {col.key: sheet.col(col.header_vi, col.required) for col in L.TASK_COLUMNS}
+    c = {col.field: sheet.col(col.header_vi, col.required) for col in L.TASK_COLUMNS}
     if c["task_id"] is None or c["status"] is None:
         return
     expected = set(scope["tasks"]["task_id"])
@@ -333,22 +326,14 @@ def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> N
             completed_on = None
         note = _text(sheet, r, c["note"], row)
         if status is not None:
-            info.tasks.append(
-                {
-                    "task_id": task_id,
-                    "status": status,
-                    "achieved_value": achieved,
-                    "completed_on": completed_on,
-                    "note": note,
-                }
-            )
+            info.tasks.append(TaskStatus(task_id, status, achieved, completed_on, note))
     for task_id in sorted(expected - set(seen)):
         sheet.add("missing_row", None, c["task_id"], f"Nhiệm vụ {task_id}")
 
 
 def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, problems) -> None:
     sheet = _Sheet(L.SHEET_INDICATORS, rows, problems)
-    c = {col.key: sheet.col(col.header_vi, col.required) for col in L.INDICATOR_COLUMNS}
+    c = {col.field: sheet.col(col.header_vi, col.required) for col in L.INDICATOR_COLUMNS}
     if c["indicator_code"] is None or c["year"] is None or c["value"] is None:
         return
     indicators = scope["indicators"].set_index("indicator_code")
@@ -369,15 +354,17 @@ def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, probl
         if code not in indicators.index:
             sheet.add("unknown_indicator", r, c["indicator_code"], code)
             continue
-        raw_place = _cell(row, c["district"])
+        raw_place = _cell(row, c["district_code"])
         district = None
         if clean_text(raw_place):
             if fold(raw_place) not in places:
-                sheet.add("unknown_district", r, c["district"], raw_place, place_hint)
+                sheet.add("unknown_district", r, c["district_code"], raw_place, place_hint)
                 continue
             district = places[fold(raw_place)]
             if district is not None and not bool(indicators.loc[code, "by_district"]):
-                sheet.add("district_not_allowed", r, c["district"], raw_place, L.WHOLE_PROVINCE)
+                sheet.add(
+                    "district_not_allowed", r, c["district_code"], raw_place, L.WHOLE_PROVINCE
+                )
                 continue
         raw_year = _cell(row, c["year"])
         year = _as_int(raw_year) if raw_year is not None else info.period
@@ -398,12 +385,5 @@ def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, probl
             )
             continue
         seen[key] = r
-        info.indicators.append(
-            {
-                "indicator_code": code,
-                "district_code": district,
-                "year": year,
-                "value": value,
-                "note": _text(sheet, r, c["note"], row),
-            }
-        )
+        note = _text(sheet, r, c["note"], row)
+        info.indicators.append(IndicatorValue(code, district, year, value, note))

@@ -77,7 +77,7 @@ with tab_cov:
     cov = load(q.coverage, ctx.plan_id, theme)
     show_chart(charts.coverage(cov, lang=L, source=ctx.plan_source), "plan-coverage", ctx)
 with tab_rules:
-    rules = load(catalog_queries.run, "reporting_rules", (ctx.plan_id,))
+    rules = load(catalog_queries.run, "reporting_rules", plan=ctx.plan_id)
     show_table(
         rules,
         {

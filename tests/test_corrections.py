@@ -9,15 +9,30 @@ import pandas as pd
 import pytest
 
 from greengrowth import queries, store
-from loaders.corrections import CorrectionError, correction_file_name, submit_correction
-from loaders.ingest import withdraw
+from greengrowth.auth import Account
+from loaders import service
+from loaders.corrections import correction_file_name
+from loaders.errors import ServiceError
 
 PLAN_ID = "binh-duong-2018-2020"
 NOW = datetime(2026, 11, 24, 10, 0)
+DEMO = Account("demo", "Demo", "admin", ("*",))
+LAN = Account("lan", "Lan", "analyst", ("DOIT",))
+ACCOUNTS = {"demo": DEMO, "lan": LAN}
+
+
+def submit_correction(con, submission_id, user, **kwargs):
+    return service.correct(con, ACCOUNTS[user], submission_id, **kwargs)
+
+
+def withdraw(con, submission_id, user, reason):
+    return service.withdraw(con, ACCOUNTS[user], submission_id, reason)
 
 
 def current_id(con, department: str, period: int) -> int:
-    frame = queries.run(con, "current_submission", [PLAN_ID, department, period])
+    frame = queries.run(
+        con, "current_submission", plan=PLAN_ID, department=department, period=period
+    )
     return int(frame["submission_id"].iloc[0])
 
 
@@ -35,7 +50,7 @@ def test_unchanged_rows_round_trip_through_the_workbook_exactly(con) -> None:
     result = submit_correction(con, old_id, "demo", activities=acts, dry_run=True, now=NOW)
     assert result.outcome == "would_accept", result.problems
     parsed = result.parsed
-    spent = pd.DataFrame(parsed.spending).rename(columns={"amount": "amount_million_vnd"})
+    spent = pd.DataFrame(parsed.spending)
     pd.testing.assert_frame_equal(
         spent.sort_values(["activity_no", "funding_source"]).reset_index(drop=True),
         old["spending"].reset_index(drop=True),
@@ -52,7 +67,7 @@ def test_unchanged_rows_round_trip_through_the_workbook_exactly(con) -> None:
 def test_a_correction_is_a_new_submission_derived_from_the_old_one(con) -> None:
     old_id = current_id(con, "DOIT", 2019)
     before = queries.submission_rows(con, old_id)
-    old_file = queries.run(con, "submission", [old_id])["file_name"].iloc[0]
+    old_file = queries.run(con, "submission", submission=old_id)["file_name"].iloc[0]
     acts = before["activities"].copy()
     first = int(acts.loc[0, "activity_no"])
     acts.loc[0, ["status", "percent_complete"]] = ["completed", 100.0]
@@ -61,7 +76,7 @@ def test_a_correction_is_a_new_submission_derived_from_the_old_one(con) -> None:
     result = submit_correction(con, old_id, "lan", activities=acts, now=NOW)
 
     assert result.outcome == "accepted", result.problems
-    new = queries.run(con, "submission", [result.submission_id]).iloc[0]
+    new = queries.run(con, "submission", submission=result.submission_id).iloc[0]
     assert int(new["derived_from"]) == old_id
     assert new["file_name"] == correction_file_name(old_file) == f"sua-{old_file}"
     assert new["uploaded_by"] == "lan"
@@ -96,7 +111,7 @@ def test_indicator_and_task_edits_are_stored(con) -> None:
 def test_nothing_changed_is_refused(con) -> None:
     old_id = current_id(con, "DOIT", 2019)
     count = con.execute("SELECT count(*) FROM submission").fetchone()[0]
-    with pytest.raises(CorrectionError) as info:
+    with pytest.raises(ServiceError) as info:
         submit_correction(con, old_id, "demo", now=NOW)
     assert info.value.code == "no_changes"
     assert con.execute("SELECT count(*) FROM submission").fetchone()[0] == count
@@ -118,15 +133,15 @@ def test_only_the_current_accepted_submission_can_be_corrected(con) -> None:
     acts = queries.submission_rows(con, old_id)["activities"].copy()
     acts.loc[0, "done_text"] = "Sửa lần 1"
     newer = submit_correction(con, old_id, "demo", activities=acts, now=NOW).submission_id
-    with pytest.raises(CorrectionError) as info:
+    with pytest.raises(ServiceError) as info:
         submit_correction(con, old_id, "demo", activities=acts, now=NOW)
     assert info.value.code == "not_current"
     withdraw(con, newer, "demo", "nhầm")
     withdraw(con, old_id, "demo", "nhầm nữa")
-    with pytest.raises(CorrectionError) as info:
+    with pytest.raises(ServiceError) as info:
         submit_correction(con, old_id, "demo", activities=acts, now=NOW)
     assert info.value.code == "withdrawn"
-    with pytest.raises(CorrectionError) as info:
+    with pytest.raises(ServiceError) as info:
         submit_correction(con, 999_999, "demo")
     assert info.value.code == "not_found"
 

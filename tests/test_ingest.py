@@ -35,7 +35,7 @@ def test_a_filled_template_is_stored_with_its_rows(catalog_con, db_env):
     assert len(rows["activities"]) == 12  # DOIT leads 12 activities (V.2)
     assert set(rows["activities"]["percent_complete"]) == {80.0}
     assert len(rows["tasks"]) == 7  # tasks 3.2.1 .. 3.2.7
-    sub = queries.run(catalog_con, "submission", [result.submission_id]).iloc[0]
+    sub = queries.run(catalog_con, "submission", submission=result.submission_id).iloc[0]
     assert (sub["department_code"], sub["period"], sub["uploaded_by"]) == ("DOIT", 2019, "tester")
     assert sub["status"] == "accepted" and not sub["illustrative"]
     assert store.read_original(result.sha256) == data  # the original bytes are kept
@@ -148,10 +148,14 @@ def test_history_is_kept_and_withdrawal_restores_the_previous(catalog_con):
     )
     assert new.replaces == old.submission_id
     assert new.changes[0].text_vi == "Hoạt động 11: Đang thực hiện 40% -> Hoàn thành 100%"
-    current = queries.run(catalog_con, "current_submission", ["binh-duong-2018-2020", "DOIT", 2019])
+    current = queries.run(
+        catalog_con, "current_submission", plan="binh-duong-2018-2020", department="DOIT", period=2019
+    )
     assert int(current["submission_id"].iloc[0]) == new.submission_id
     withdraw(catalog_con, new.submission_id, "b", "Nhập nhầm số liệu")
-    current = queries.run(catalog_con, "current_submission", ["binh-duong-2018-2020", "DOIT", 2019])
+    current = queries.run(
+        catalog_con, "current_submission", plan="binh-duong-2018-2020", department="DOIT", period=2019
+    )
     assert int(current["submission_id"].iloc[0]) == old.submission_id
     subs = catalog_con.execute(
         "SELECT submission_id, status, withdrawn_reason FROM submissions ORDER BY 1"

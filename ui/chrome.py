@@ -48,7 +48,7 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
     Returns (plan_id, plan row, latest period with data or None), or None with a message when no
     plan is loaded.
     """
-    plans = load(catalog_queries.run, "plans", ())
+    plans = load(catalog_queries.run, "plans")
     if plans.empty:
         st.error(t("common.no_plan", lang))
         return None
@@ -155,7 +155,7 @@ def theme_filter(ctx: Context, container=None) -> int | None:
 
 def department_filter(ctx: Context, container=None, *, allow_all: bool = True) -> str | None:
     """Department picker kept in ?dept= (None = all departments)."""
-    depts = load(dashboard_queries.department_options, ctx.plan_id)
+    depts = load(catalog_queries.reporting_departments, plan_id=ctx.plan_id)
     col = "name_en" if ctx.lang == "en" else "name_vi"
     names = {r.department_code: f"{r.acronym} – {getattr(r, col)}" for r in depts.itertuples()}
     if allow_all:

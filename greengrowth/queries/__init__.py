@@ -1,7 +1,7 @@
-"""Every SQL query the app runs, by name, with ? parameters (never formatted user input).
+"""Every SQL query the app runs, by name, with $name parameters (never formatted user input).
 
 One module per subject: catalog (the plan), submissions (uploads and history), dashboard (the
-leadership pages' aggregates). `run(con, name, params)` finds a query by name in any of them. DDL and
+leadership pages' aggregates). `run(con, name, **params)` finds a query by name in any of them. DDL and
 the documented views live in greengrowth/store.py.
 """
 
@@ -26,9 +26,7 @@ for _module in _MODULES:
 __all__ = ["SQL", "department_scope", "plan", "reporting_departments", "run", "submission_rows"]
 
 
-def run(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = (), /, **named: object
-) -> pd.DataFrame:
+def run(con: duckdb.DuckDBPyConnection, name: str, /, **params: object) -> pd.DataFrame:
     """Run the named query and return a DataFrame: `run(con, "name", plan=..., period=...)` binds
-    `$plan`, `$period` (prefer this); a positional list still binds `?` marks."""
-    return run_sql(con, SQL[name], named or params)
+    `$plan`, `$period`. Keywords only, so a parameter can never land in the wrong place."""
+    return run_sql(con, SQL[name], params)

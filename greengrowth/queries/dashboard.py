@@ -33,7 +33,6 @@ Rules that the pages show and the tests check:
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import duckdb
@@ -269,8 +268,6 @@ SQL: dict[str, str] = {
     "groups": """
         SELECT group_code, theme_no, title_vi, title_en FROM activity_group
         WHERE plan_id = $plan ORDER BY group_code""",
-    "department_options": f"""
-        SELECT * FROM ({REPORTING_DEPARTMENTS}) ORDER BY department_code""",
     "reporting_status": f"""
         SELECT * FROM ({_REPORTING})
         WHERE period <= $period AND ($department IS NULL OR department_code = $department)
@@ -392,18 +389,10 @@ SQL: dict[str, str] = {
         FROM current_submissions WHERE plan_id = $plan""",
 }
 
-_PARAM = re.compile(r"\$([a-z_]+)")
 
-
-def run(
-    con: duckdb.DuckDBPyConnection, name: str, params: dict | list | tuple = ()
-) -> pd.DataFrame:
-    """Run one of this module's named queries; a dict gives only the $parameters the query uses."""
-    sql = SQL[name]
-    if isinstance(params, dict):
-        used = set(_PARAM.findall(sql))
-        params = {k: v for k, v in params.items() if k in used}
-    return run_sql(con, sql, params)
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """Run one of this module's named queries with $name parameters (only the ones it uses)."""
+    return run_sql(con, SQL[name], params)
 
 
 def _day(today: date | None) -> date:
@@ -413,12 +402,12 @@ def _day(today: date | None) -> date:
 
 def latest_period(con: duckdb.DuckDBPyConnection, plan_id: str) -> int | None:
     """The latest period that has any current submission: the default view follows the data."""
-    periods = run(con, "periods_with_data", {"plan": plan_id})["period"]
+    periods = run(con, "periods_with_data", plan=plan_id)["period"]
     return None if periods.empty else int(periods.max())
 
 
 def activity_period_status(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "activity_period_status", {"plan": plan_id, "period": period})
+    return run(con, "activity_period_status", plan=plan_id, period=period)
 
 
 def activity_status_history(
@@ -438,7 +427,7 @@ def activity_status_history(
         "department": department,
         "period": period,
     }
-    return run(con, "activity_status_history", params)
+    return run(con, "activity_status_history", **params)
 
 
 def activity_statuses(
@@ -457,54 +446,49 @@ def activity_statuses(
         "group": group,
         "department": department,
     }
-    return run(con, "activity_statuses", params)
+    return run(con, "activity_statuses", **params)
 
 
 def overview_headline(con, plan_id: str, period: int) -> dict:
     """Adopted x/66 and the count of adopted activities in each status for one period."""
-    return run(con, "overview_headline", {"plan": plan_id, "period": period}).iloc[0].to_dict()
+    return run(con, "overview_headline", plan=plan_id, period=period).iloc[0].to_dict()
 
 
 def status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "status_counts", {"plan": plan_id, "period": period})
+    return run(con, "status_counts", plan=plan_id, period=period)
 
 
 def status_by_period(con, plan_id: str, period: int) -> pd.DataFrame:
     """Per plan year up to `period` and status: number of adopted activities."""
-    return run(con, "status_by_period", {"plan": plan_id, "period": period})
+    return run(con, "status_by_period", plan=plan_id, period=period)
 
 
 def progress_by_theme(con, plan_id: str, period: int) -> pd.DataFrame:
     """Per theme and status: number of adopted activities and their mean percent complete."""
-    return run(con, "progress_by_theme", {"plan": plan_id, "period": period})
+    return run(con, "progress_by_theme", plan=plan_id, period=period)
 
 
 def progress_by_group(con, plan_id: str, period: int, theme: int | None = None) -> pd.DataFrame:
     """Per activity group and status (theme 1 has no groups: its code is the theme number)."""
-    return run(con, "progress_by_group", {"plan": plan_id, "period": period, "theme": theme})
+    return run(con, "progress_by_group", plan=plan_id, period=period, theme=theme)
 
 
 def coverage(con, plan_id: str, theme: int | None = None) -> pd.DataFrame:
     """Per theme and group: the plan's stated a/b beside the counts in the catalog."""
-    return run(con, "coverage", {"plan": plan_id, "theme": theme})
+    return run(con, "coverage", plan=plan_id, theme=theme)
 
 
 def themes(con, plan_id: str) -> pd.DataFrame:
-    return run(con, "themes", {"plan": plan_id})
+    return run(con, "themes", plan=plan_id)
 
 
 def groups(con, plan_id: str) -> pd.DataFrame:
-    return run(con, "groups", {"plan": plan_id})
-
-
-def department_options(con, plan_id: str) -> pd.DataFrame:
-    """Departments that have something to report, for the department filter."""
-    return run(con, "department_options", {"plan": plan_id})
+    return run(con, "groups", plan=plan_id)
 
 
 def annual_rule(con, plan_id: str) -> dict | None:
     """The plan's annual reporting deadline rule, or None when the plan sets none."""
-    frame = run(con, "annual_rule", {"plan": plan_id})
+    frame = run(con, "annual_rule", plan=plan_id)
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
@@ -518,7 +502,7 @@ def reporting_status(
     """Every (year <= period, expected department): received date and on_time / late / missing /
     not_due (no report, deadline after `today`) / received (the plan sets no deadline)."""
     params = {"plan": plan_id, "period": period, "department": department, "today": _day(today)}
-    return run(con, "reporting_status", params)
+    return run(con, "reporting_status", **params)
 
 
 def reporting_summary(
@@ -530,27 +514,27 @@ def reporting_summary(
 ) -> pd.DataFrame:
     """Per year: expected, received, on time, late, missing, not due (DHIS2's reporting-rate view)."""
     params = {"plan": plan_id, "period": period, "department": department, "today": _day(today)}
-    return run(con, "reporting_summary", params)
+    return run(con, "reporting_summary", **params)
 
 
 def department_summary(con, plan_id: str, period: int, today: date | None = None) -> pd.DataFrame:
     """One row per department, plus one row (code NULL) for the activities with no lead."""
-    return run(con, "department_summary", {"plan": plan_id, "period": period, "today": _day(today)})
+    return run(con, "department_summary", plan=plan_id, period=period, today=_day(today))
 
 
 def department_status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "department_status_counts", {"plan": plan_id, "period": period})
+    return run(con, "department_status_counts", plan=plan_id, period=period)
 
 
 def priority_tasks(con, plan_id: str, period: int, department: str | None = None) -> pd.DataFrame:
     """Every 2018 priority task with its status now, at its deadline, and its outcome."""
     params = {"plan": plan_id, "period": period, "department": department}
-    return run(con, "priority_tasks", params)
+    return run(con, "priority_tasks", **params)
 
 
 def priority_headline(con, plan_id: str, period: int) -> dict:
     """Counts of 2018 priority tasks: completed as of `period`, by outcome, and the deadline."""
-    return run(con, "priority_headline", {"plan": plan_id, "period": period}).iloc[0].to_dict()
+    return run(con, "priority_headline", plan=plan_id, period=period).iloc[0].to_dict()
 
 
 def reporting_year(con, plan_id: str, period: int, today: date | None = None) -> dict:
@@ -564,16 +548,16 @@ def reporting_year(con, plan_id: str, period: int, today: date | None = None) ->
 
 
 def priority_outcomes_by_department(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "priority_outcomes_by_department", {"plan": plan_id, "period": period})
+    return run(con, "priority_outcomes_by_department", plan=plan_id, period=period)
 
 
 def indicators(con, plan_id: str, department: str | None = None) -> pd.DataFrame:
-    return run(con, "indicators", {"plan": plan_id, "department": department})
+    return run(con, "indicators", plan=plan_id, department=department)
 
 
 def indicator_values(con, plan_id: str, period: int, indicator: str | None = None) -> pd.DataFrame:
     """Province-wide values of every indicator (or one), as known up to `period`."""
-    return run(con, "indicator_values", {"plan": plan_id, "period": period, "indicator": indicator})
+    return run(con, "indicator_values", plan=plan_id, period=period, indicator=indicator)
 
 
 def indicator_progress(con, plan_id: str, period: int, department: str | None = None):
@@ -586,7 +570,7 @@ def indicator_progress(con, plan_id: str, period: int, department: str | None = 
 
 def indicator_district_values(con, plan_id: str, indicator: str, period: int) -> pd.DataFrame:
     params = {"plan": plan_id, "indicator": indicator, "period": period}
-    return run(con, "indicator_district_values", params)
+    return run(con, "indicator_district_values", **params)
 
 
 def catalog_activities(
@@ -594,13 +578,13 @@ def catalog_activities(
 ) -> pd.DataFrame:
     """All 66 national activities with adoption, lead and priority tasks; accent-blind search."""
     params = {"plan": plan_id, "theme": theme, "search": search.strip()}
-    return run(con, "catalog_activities", params)
+    return run(con, "catalog_activities", **params)
 
 
 def findings(con, plan_id: str, search: str = "") -> pd.DataFrame:
-    return run(con, "findings", {"plan": plan_id, "search": search.strip()})
+    return run(con, "findings", plan=plan_id, search=search.strip())
 
 
 def data_date(con, plan_id: str) -> dict:
     """Date of the newest report in the current data, and whether any of it is illustrative."""
-    return run(con, "data_date", {"plan": plan_id}).iloc[0].to_dict()
+    return run(con, "data_date", plan=plan_id).iloc[0].to_dict()

@@ -1,0 +1,250 @@
+"""The analyst service: the one way in for writes. Check, commit, withdraw and correct a report, each
+as an Account, each refused with a coded ServiceError (loaders.errors) when the account may not.
+
+The web pages, the CLI and the demo builder all come through here, so a rule holds on every path.
+Every permission decision is made in `authorize`: the reporting cycle (approved reports locked,
+reviewer and admin roles) adds its checks there and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+
+import duckdb
+import pandas as pd
+
+from greengrowth import clock, queries, store
+from greengrowth.auth import Account
+from loaders import corrections
+from loaders.errors import ServiceError
+from loaders.ingest import IngestResult, prepare, store_prepared
+from loaders.ingest import withdraw as _withdraw
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("upload", "withdraw", "correct")
+WRITER_ROLES = ("admin", "analyst")
+EDITABLE = corrections.EDITABLE  # what the correction editor may change, per table
+
+__all__ = [
+    "ACTIONS",
+    "EDITABLE",
+    "CheckResult",
+    "ServiceError",
+    "authorize",
+    "check",
+    "commit",
+    "correct",
+    "refusal",
+    "submission_actions",
+    "withdraw",
+]
+
+# What check and commit return: the validation outcome, problems, warnings and change preview.
+CheckResult = IngestResult
+
+
+def authorize(
+    account: Account | None, action: str, plan_id: str, department_code: str, period: int
+) -> None:
+    """Raise ServiceError unless `account` may `action` the report of a department and period.
+
+    The one place every permission is decided (web, CLI, corrections alike).
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if account is None:
+        raise ServiceError("not_signed_in", action)
+    if account.role not in WRITER_ROLES or not account.may_report_for(department_code):
+        raise ServiceError(
+            "not_permitted", action, department=department_code, user=account.username
+        )
+
+
+def refusal(
+    account: Account | None, action: str, plan_id: str, department_code: str, period: int
+) -> ServiceError | None:
+    """Why `account` may not do `action` (the error authorize would raise), or None if it may."""
+    try:
+        authorize(account, action, plan_id, department_code, period)
+    except ServiceError as exc:
+        return exc
+    return None
+
+
+def _checked_file(file_name: str) -> None:
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix != ".xlsx":
+        raise ServiceError("wrong_file_type", name=file_name, suffix=suffix or "?")
+
+
+class _StoreEdge:
+    """DuckDB and storage failures become a ServiceError a person can act on (details go to the log)."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None or isinstance(exc, ServiceError):
+            return False
+        if isinstance(exc, store.StoreError):
+            log.warning("store busy while %s: %s", self.what, exc)
+            raise ServiceError("store_busy") from exc
+        if isinstance(exc, duckdb.Error | OSError):
+            log.exception("store failure while %s", self.what)
+            raise ServiceError("store_failed") from exc
+        return False
+
+
+def check(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    data: bytes,
+    file_name: str,
+    *,
+    now: datetime | None = None,
+) -> CheckResult:
+    """A dry run: what storing this workbook would do (problems, warnings, changes); stores nothing.
+
+    Raises ServiceError when the file is not a workbook by name or the account may not report for
+    the department the workbook names (known only after reading it).
+    """
+    if account is None:
+        raise ServiceError("not_signed_in", "upload")
+    _checked_file(file_name)
+    with _StoreEdge(f"checking {file_name}"):
+        result = prepare(con, data, file_name, now=now)
+    if result.parsed is not None and result.outcome == "would_accept":
+        p = result.parsed
+        authorize(account, "upload", p.plan_id, p.department_code, p.period)
+    return result
+
+
+def commit(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    data: bytes,
+    file_name: str,
+    *,
+    now: datetime | None = None,
+) -> CheckResult:
+    """Check and, when acceptable, store a workbook as `account` (all or nothing).
+
+    Returns the result (outcome accepted, rejected or duplicate); raises ServiceError when refused.
+    """
+    now = now or clock.now()
+    result = check(con, account, data, file_name, now=now)
+    if result.outcome != "would_accept":
+        return result
+    with _StoreEdge(f"storing {file_name}"):
+        return store_prepared(con, data, result, account.username, now=now)
+
+
+def _source(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict:
+    old = queries.submissions.submission(con, submission_id)
+    if old is None:
+        raise ServiceError("not_found", id=submission_id)
+    return old
+
+
+def withdraw(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    submission_id: int,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> int | None:
+    """Withdraw a submission with a reason; returns the submission that is current afterwards."""
+    if not (reason or "").strip():
+        raise ServiceError("reason_required")
+    with _StoreEdge(f"withdrawing {submission_id}"):
+        old = _source(con, submission_id)
+        authorize(account, "withdraw", old["plan_id"], old["department_code"], int(old["period"]))
+        _withdraw(con, submission_id, account.username, reason, now=now)
+        return queries.submissions.current_submission(
+            con, old["plan_id"], old["department_code"], int(old["period"])
+        )
+
+
+def _correctable(con: duckdb.DuckDBPyConnection, old: dict) -> None:
+    submission_id = int(old["submission_id"])
+    if old["status"] != "accepted":
+        raise ServiceError("withdrawn", "correct", id=submission_id)
+    current = queries.submissions.current_submission(
+        con, old["plan_id"], old["department_code"], int(old["period"])
+    )
+    if current != submission_id:
+        raise ServiceError("not_current", "correct", id=submission_id)
+
+
+def correct(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    submission_id: int,
+    *,
+    activities: pd.DataFrame | None = None,
+    tasks: pd.DataFrame | None = None,
+    indicators: pd.DataFrame | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> CheckResult:
+    """Edited rows become a new submission derived from the current one (never an edit).
+
+    The rows are written into a fresh template workbook and go through the same validation as an
+    upload, read and validated once. Raises ServiceError when the submission cannot be corrected by
+    this account or nothing changed.
+    """
+    now = now or clock.now()
+    with _StoreEdge(f"correcting {submission_id}"):
+        old = _source(con, submission_id)
+        authorize(account, "correct", old["plan_id"], old["department_code"], int(old["period"]))
+        _correctable(con, old)
+        rows = queries.submission_rows(con, submission_id)
+        edited = {
+            "activities": rows["activities"] if activities is None else activities,
+            "tasks": rows["tasks"] if tasks is None else tasks,
+            "indicators": rows["indicators"] if indicators is None else indicators,
+        }
+        data = corrections.corrected_workbook(con, old, rows | edited)
+        name = corrections.correction_file_name(old["file_name"])
+        result = prepare(con, data, name, now=now)
+        if result.outcome == "would_accept" and not corrections.changed_anything(result, rows):
+            raise ServiceError("no_changes", "correct")
+        if dry_run or result.outcome != "would_accept":
+            return result
+        return store_prepared(
+            con, data, result, account.username, now=now, derived_from=submission_id
+        )
+
+
+@dataclass(frozen=True)
+class SubmissionActions:
+    """What an account may do with one submission: None where allowed, else the reason why not."""
+
+    withdraw: ServiceError | None
+    correct: ServiceError | None
+
+
+def submission_actions(
+    con: duckdb.DuckDBPyConnection, account: Account | None, submission_id: int
+) -> SubmissionActions:
+    """The history page's question, answered by the same rules the actions themselves apply."""
+    old = _source(con, submission_id)
+    key = (old["plan_id"], old["department_code"], int(old["period"]))
+    denied = refusal(account, "withdraw", *key)
+    if denied is None and old["status"] == "withdrawn":
+        denied = ServiceError("already_withdrawn", id=submission_id)
+    fix = refusal(account, "correct", *key)
+    if fix is None:
+        try:
+            _correctable(con, old)
+        except ServiceError as exc:
+            fix = exc
+    return SubmissionActions(withdraw=denied, correct=fix)
