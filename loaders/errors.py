@@ -17,8 +17,15 @@ class ServiceError(ValueError):
         self.code, self.action, self.params = code, action, params
         super().__init__(f"{self.message('vi')} / {self.message('en')}")
 
+    def __reduce__(self):  # picklable (caches, worker processes) despite the keyword arguments
+        return (_rebuild, (self.code, self.action, self.params))
+
     def message(self, lang: str = "vi") -> str:
         key = f"service_error.{self.code}"
         if self.action and f"{key}.{self.action}" in strings():
             key = f"{key}.{self.action}"
         return t(key, lang, **self.params)
+
+
+def _rebuild(code: str, action: str | None, params: dict) -> ServiceError:
+    return ServiceError(code, action, **params)

@@ -9,6 +9,8 @@ reviewer and admin roles) adds its checks there and nowhere else.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
@@ -37,7 +39,9 @@ __all__ = [
     "authorize",
     "check",
     "commit",
+    "connection",
     "correct",
+    "own_departments",
     "refusal",
     "submission_actions",
     "withdraw",
@@ -73,6 +77,21 @@ def refusal(
     except ServiceError as exc:
         return exc
     return None
+
+
+def own_departments(account: Account | None, department_codes: list[str]) -> list[str]:
+    """The departments among `department_codes` this account uploads for (an admin: none in
+    particular), so a page can preselect them; a choice, not a permission (authorize decides)."""
+    if account is None or account.is_admin:
+        return []
+    return [code for code in department_codes if refusal(account, "upload", "", code, 0) is None]
+
+
+@contextmanager
+def connection(read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A store connection whose opening failures are ServiceErrors too (store busy or broken)."""
+    with _StoreEdge("opening the store"), store.connect(read_only=read_only) as con:
+        yield con
 
 
 def _checked_file(file_name: str) -> None:

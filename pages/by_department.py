@@ -23,7 +23,7 @@ name_col = "name_en" if L == "en" else "name_vi"
 title_col = "title_en" if L == "en" else "title_vi"
 
 if dept is None:
-    summary = load(q.department_summary, ctx.plan_id, ctx.period, ctx.today)
+    summary = load(q.department_summary, plan_id=ctx.plan_id, period=ctx.period, today=ctx.today)
     summary = summary.assign(
         department=[
             getattr(r, name_col) if isinstance(r.department_code, str) else t("common.no_lead", L)
@@ -47,7 +47,7 @@ if dept is None:
     st.caption(t("by_department.rules", L))
     finding_link(ctx, "F01")
     fig = charts.progress_by_department(
-        load(q.department_status_counts, ctx.plan_id, ctx.period),
+        load(q.department_status_counts, plan_id=ctx.plan_id, period=ctx.period),
         lang=L,
         period=ctx.period,
         source=ctx.source,
@@ -55,7 +55,7 @@ if dept is None:
     )
     show_chart(fig, "progress-by-department", ctx)
 else:
-    current = load(q.activity_statuses, ctx.plan_id, ctx.period, None, None, dept)
+    current = load(q.activity_statuses, plan_id=ctx.plan_id, period=ctx.period, department=dept)
     st.subheader(t("by_department.activities", L, period=ctx.period))
     if current.empty:
         st.info(t("by_department.no_activities", L))
@@ -71,7 +71,9 @@ else:
             L,
         )
         fig = charts.activity_history(
-            load(q.activity_status_history, ctx.plan_id, None, None, dept, ctx.period),
+            load(
+                q.activity_status_history, plan_id=ctx.plan_id, period=ctx.period, department=dept
+            ),
             lang=L,
             source=ctx.source,
             data_date=ctx.data_date,
@@ -79,7 +81,7 @@ else:
         show_chart(fig, f"activity-history-{dept}", ctx)
     st.subheader(t("by_department.tasks", L))
     show_table(
-        load(q.priority_tasks, ctx.plan_id, ctx.period, dept),
+        load(q.priority_tasks, plan_id=ctx.plan_id, period=ctx.period, department=dept),
         {
             "task_id": ("column.task", "text"),
             "summary_en" if L == "en" else "text_vi": ("column.task_text", "text"),
@@ -91,7 +93,13 @@ else:
     )
     st.subheader(t("by_department.reports", L))
     show_table(
-        load(q.reporting_status, ctx.plan_id, ctx.period, dept, ctx.today),
+        load(
+            q.reporting_status,
+            plan_id=ctx.plan_id,
+            period=ctx.period,
+            department=dept,
+            today=ctx.today,
+        ),
         {
             "period": ("column.period", "year"),
             "due_before": ("column.due_before", "date"),

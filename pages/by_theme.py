@@ -22,7 +22,7 @@ ctx = leadership_page("by_theme.heading")
 L = ctx.lang
 
 theme = theme_filter(ctx)
-groups = load(q.groups, ctx.plan_id)
+groups = load(q.groups, plan_id=ctx.plan_id)
 if theme is not None:
     groups = groups[groups["theme_no"] == theme]
 col = "title_en" if L == "en" else "title_vi"
@@ -35,18 +35,22 @@ group = url_select(
 group = None if group == ALL else group
 
 fig = charts.progress_by_group(
-    load(q.progress_by_group, ctx.plan_id, ctx.period, theme),
+    load(q.progress_by_group, plan_id=ctx.plan_id, period=ctx.period, theme=theme),
     lang=L,
     period=ctx.period,
     source=ctx.source,
     data_date=ctx.data_date,
 )
 show_chart(fig, "progress-by-group", ctx)
-fig = charts.coverage(load(q.coverage, ctx.plan_id, theme), lang=L, source=ctx.plan_source)
+fig = charts.coverage(
+    load(q.coverage, plan_id=ctx.plan_id, theme=theme), lang=L, source=ctx.plan_source
+)
 show_chart(fig, "coverage", ctx)
 
 st.subheader(t("by_theme.activities", L, period=ctx.period))
-current = load(q.activity_statuses, ctx.plan_id, ctx.period, theme, group, None)
+current = load(
+    q.activity_statuses, plan_id=ctx.plan_id, period=ctx.period, theme=theme, group=group
+)
 show_table(
     current,
     {
@@ -63,7 +67,13 @@ show_table(
 if (current["status"] == "no_lead").any():
     finding_link(ctx, "F01")
 fig = charts.activity_history(
-    load(q.activity_status_history, ctx.plan_id, theme, group, None, ctx.period),
+    load(
+        q.activity_status_history,
+        plan_id=ctx.plan_id,
+        period=ctx.period,
+        theme=theme,
+        group=group,
+    ),
     lang=L,
     source=ctx.source,
     data_date=ctx.data_date,

@@ -20,7 +20,7 @@ ctx = leadership_page("indicators.heading")
 L = ctx.lang
 dept = department_filter(ctx)
 
-judged = load(q.indicator_progress, ctx.plan_id, ctx.period, dept)
+judged = load(q.indicator_progress, plan_id=ctx.plan_id, period=ctx.period, department=dept)
 if judged.empty:
     st.info(t("indicators.none", L))
     st.stop()
@@ -54,7 +54,7 @@ code = url_select(
 )
 row = judged.set_index("indicator_code", drop=False).loc[code].to_dict()
 fig = charts.indicator_series(
-    load(q.indicator_values, ctx.plan_id, ctx.period, code),
+    load(q.indicator_values, plan_id=ctx.plan_id, period=ctx.period, indicator=code),
     row,
     row["status"],
     lang=L,
@@ -64,7 +64,7 @@ fig = charts.indicator_series(
 show_chart(fig, f"indicator-{code}", ctx)
 if row["by_district"]:
     fig = charts.indicator_by_district(
-        load(q.indicator_district_values, ctx.plan_id, code, ctx.period),
+        load(q.indicator_district_values, plan_id=ctx.plan_id, period=ctx.period, indicator=code),
         row,
         lang=L,
         source=ctx.source,

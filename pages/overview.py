@@ -15,9 +15,9 @@ L = ctx.lang
 if ctx.data_date is None:
     st.info(t("common.no_data", L))
 
-head = load(q.overview_headline, ctx.plan_id, ctx.period)
-tasks = load(q.priority_headline, ctx.plan_id, ctx.period)
-this_year = load(q.reporting_year, ctx.plan_id, ctx.period, ctx.today)
+head = load(q.overview_headline, plan_id=ctx.plan_id, period=ctx.period)
+tasks = load(q.priority_headline, plan_id=ctx.plan_id, period=ctx.period)
+this_year = load(q.reporting_year, plan_id=ctx.plan_id, period=ctx.period, today=ctx.today)
 
 cols = st.columns(4)
 cols[0].metric(
@@ -57,7 +57,7 @@ if head["no_lead"]:
     finding_link(ctx, "F01")
 
 fig = charts.progress_by_theme(
-    load(q.progress_by_theme, ctx.plan_id, ctx.period),
+    load(q.progress_by_theme, plan_id=ctx.plan_id, period=ctx.period),
     lang=L,
     period=ctx.period,
     source=ctx.source,
@@ -65,7 +65,7 @@ fig = charts.progress_by_theme(
 )
 show_chart(fig, "progress-by-theme", ctx)
 fig = charts.status_breakdown(
-    load(q.status_counts, ctx.plan_id, ctx.period),
+    load(q.status_counts, plan_id=ctx.plan_id, period=ctx.period),
     lang=L,
     period=ctx.period,
     source=ctx.source,
@@ -73,7 +73,7 @@ fig = charts.status_breakdown(
 )
 show_chart(fig, "status-breakdown", ctx)
 fig = charts.status_over_periods(
-    load(q.status_by_period, ctx.plan_id, ctx.period),
+    load(q.status_by_period, plan_id=ctx.plan_id, period=ctx.period),
     lang=L,
     period=ctx.period,
     source=ctx.source,

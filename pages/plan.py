@@ -42,7 +42,7 @@ tab_acts, tab_findings, tab_cov, tab_rules = st.tabs(
     ]
 )
 with tab_acts:
-    acts = load(q.catalog_activities, ctx.plan_id, theme, search)
+    acts = load(q.catalog_activities, plan_id=ctx.plan_id, theme=theme, search=search)
     # The plan names the national activities it leaves out but never gives their text (F09).
     acts = acts.assign(**{title_col: acts[title_col].fillna(t("plan.not_described", L))})
     st.caption(t("plan.activities_count", L, count=len(acts)))
@@ -61,7 +61,7 @@ with tab_acts:
         L,
     )
 with tab_findings:
-    found = load(q.findings, ctx.plan_id, search)
+    found = load(q.findings, plan_id=ctx.plan_id, search=search)
     st.caption(t("plan.findings_intro", L, count=len(found)))
     show_table(
         found,
@@ -74,7 +74,7 @@ with tab_findings:
         L,
     )
 with tab_cov:
-    cov = load(q.coverage, ctx.plan_id, theme)
+    cov = load(q.coverage, plan_id=ctx.plan_id, theme=theme)
     show_chart(charts.coverage(cov, lang=L, source=ctx.plan_source), "plan-coverage", ctx)
 with tab_rules:
     rules = load(catalog_queries.run, "reporting_rules", plan=ctx.plan_id)

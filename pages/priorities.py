@@ -19,7 +19,7 @@ ctx = leadership_page("priorities.heading")
 L = ctx.lang
 dept = department_filter(ctx)
 
-head = load(q.priority_headline, ctx.plan_id, ctx.period)
+head = load(q.priority_headline, plan_id=ctx.plan_id, period=ctx.period)
 deadline = fmt_date(head["deadline"], L)
 cols = st.columns(4)
 cols[0].metric(t("priorities.total", L), head["tasks"], border=True)
@@ -33,7 +33,7 @@ cols[3].metric(
 st.caption(t("priorities.rule", L, deadline=deadline))
 
 fig = charts.priority_outcomes(
-    load(q.priority_outcomes_by_department, ctx.plan_id, ctx.period),
+    load(q.priority_outcomes_by_department, plan_id=ctx.plan_id, period=ctx.period),
     lang=L,
     period=ctx.period,
     source=ctx.source,
@@ -41,7 +41,7 @@ fig = charts.priority_outcomes(
 )
 show_chart(fig, "priority-outcomes", ctx)
 
-tasks = load(q.priority_tasks, ctx.plan_id, ctx.period, dept)
+tasks = load(q.priority_tasks, plan_id=ctx.plan_id, period=ctx.period, department=dept)
 unit = "target_unit_en" if L == "en" else "target_unit_vi"
 # What a leader looks for first (who, status, outcome) on the left; the long task text last.
 columns = {

@@ -18,12 +18,14 @@ from ui.data import load
 ctx = leadership_page("reporting.heading")
 L = ctx.lang
 dept = department_filter(ctx)
-if load(q.annual_rule, ctx.plan_id) is None:
+if load(q.annual_rule, plan_id=ctx.plan_id) is None:
     st.info(t("reporting.no_rule", L))
 else:
     st.caption(t("reporting.rule", L))
 
-summary = load(q.reporting_summary, ctx.plan_id, ctx.period, dept, ctx.today)
+summary = load(
+    q.reporting_summary, plan_id=ctx.plan_id, period=ctx.period, department=dept, today=ctx.today
+)
 if summary["not_due"].any():
     st.caption(t("reporting.not_due_note", L))
 show_table(
@@ -39,7 +41,9 @@ show_table(
     },
     L,
 )
-status = load(q.reporting_status, ctx.plan_id, ctx.period, dept, ctx.today)
+status = load(
+    q.reporting_status, plan_id=ctx.plan_id, period=ctx.period, department=dept, today=ctx.today
+)
 fig = charts.reporting_by_year(summary, lang=L, source=ctx.source, data_date=ctx.data_date)
 show_chart(fig, "reporting-by-year", ctx)
 fig = charts.reporting_grid(status, lang=L, source=ctx.source, data_date=ctx.data_date)

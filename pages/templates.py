@@ -12,22 +12,20 @@ import streamlit as st
 
 from greengrowth.i18n import t
 from greengrowth.queries import catalog as catalog_queries
-from loaders.template import build_template
-from ui.auth import current_user
-from ui.chrome import plan_picker
+from loaders.service import own_departments
+from loaders.template import TemplateError, build_template
+from ui.chrome import analyst_page, plan_picker
 from ui.data import load
-from ui.state import lang
 
-L = lang()
-st.title(t("templates.heading", L))
-st.markdown(t("templates.intro", L))
+ctx = analyst_page("templates.heading", "templates.intro")
+L = ctx.lang
 
 picked = plan_picker(L)
 if picked is None:
     st.stop()
 plan_id, plan, _ = picked
 periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
-departments = load(catalog_queries.reporting_departments, plan_id)
+departments = load(catalog_queries.reporting_departments, plan_id=plan_id)
 names = dict(
     zip(
         departments["department_code"],
@@ -36,8 +34,7 @@ names = dict(
     )
 )
 codes = list(departments["department_code"])
-user = current_user()
-mine = user.allowed(codes) if user is not None and not user.is_admin else []
+mine = own_departments(ctx.user, codes)
 
 left, right = st.columns(2)
 department = left.selectbox(
@@ -52,7 +49,7 @@ period = right.selectbox(
     t("templates.period", L), periods, index=periods.index(this_year), key="templates_period"
 )
 
-scope = load(catalog_queries.department_scope, plan_id, department)
+scope = load(catalog_queries.department_scope, plan_id=plan_id, department_code=department)
 st.markdown(
     t(
         "templates.contents",
@@ -65,8 +62,8 @@ st.markdown(
     )
 )
 try:
-    workbook = load(build_template, plan_id, department, int(period))
-except Exception:  # a catalog problem must not show a traceback to a department
+    workbook = load(build_template, plan_id=plan_id, department_code=department, period=int(period))
+except TemplateError:  # a catalog problem must not show a traceback to a department
     st.error(t("templates.error", L))
     st.stop()
 st.download_button(

@@ -149,12 +149,20 @@ def test_history_is_kept_and_withdrawal_restores_the_previous(catalog_con):
     assert new.replaces == old.submission_id
     assert new.changes[0].text_vi == "Hoạt động 11: Đang thực hiện 40% -> Hoàn thành 100%"
     current = queries.run(
-        catalog_con, "current_submission", plan="binh-duong-2018-2020", department="DOIT", period=2019
+        catalog_con,
+        "current_submission",
+        plan="binh-duong-2018-2020",
+        department="DOIT",
+        period=2019,
     )
     assert int(current["submission_id"].iloc[0]) == new.submission_id
     withdraw(catalog_con, new.submission_id, "b", "Nhập nhầm số liệu")
     current = queries.run(
-        catalog_con, "current_submission", plan="binh-duong-2018-2020", department="DOIT", period=2019
+        catalog_con,
+        "current_submission",
+        plan="binh-duong-2018-2020",
+        department="DOIT",
+        period=2019,
     )
     assert int(current["submission_id"].iloc[0]) == old.submission_id
     subs = catalog_con.execute(

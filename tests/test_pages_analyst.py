@@ -320,7 +320,9 @@ def store_upload(data: bytes, name: str, user: str = "demo") -> int:
 
 def current_for(department: str, period: int) -> int | None:
     with store.connect() as con:
-        frame = queries.run(con, "current_submission", [PLAN_ID, department, period])
+        frame = queries.run(
+            con, "current_submission", plan=PLAN_ID, department=department, period=period
+        )
     return None if frame.empty else int(frame["submission_id"].iloc[0])
 
 
@@ -383,7 +385,7 @@ def test_withdraw_needs_a_reason_and_makes_the_previous_submission_current(demo_
     assert current_for("DOIT", 2019) == old
     assert count_submissions() == total  # nothing deleted
     with store.connect() as con:
-        events = queries.run(con, "submission_events", [new])
+        events = queries.run(con, "submission_events", submission=new)
     assert events[["event", "actor"]].values.tolist() == [
         ["accepted", "demo"],
         ["withdrawn", "demo"],
@@ -421,7 +423,7 @@ def test_a_correction_in_the_data_editor_makes_a_derived_submission(demo_db) -> 
     assert f"Đã lưu bản sửa thành lần nộp số {new} (sửa từ số {old})." in texts(at, "success")
     assert at.selectbox(key="history_pick").value == new
     with store.connect() as con:
-        row = queries.run(con, "submission", [new]).iloc[0]
+        row = queries.run(con, "submission", submission=new).iloc[0]
         acts = queries.submission_rows(con, new)["activities"].set_index("activity_no")
     assert int(row["derived_from"]) == old and row["uploaded_by"] == "demo"
     assert row["file_name"].startswith("sua-")

@@ -49,7 +49,7 @@ def test_coverage_has_the_plans_own_figures(demo_con):  # noqa: F811
 
 
 def test_group_filter_and_history(demo_con):  # noqa: F811
-    hist = q.activity_status_history(demo_con, PLAN_ID, 3, "3.4")
+    hist = q.activity_status_history(demo_con, PLAN_ID, theme=3, group="3.4")
     assert sorted(hist["activity_no"].unique()) == [51, 52, 53]
     assert set(hist["status"]) == {"no_lead"}
 

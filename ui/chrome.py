@@ -12,10 +12,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from greengrowth import clock
+from greengrowth.auth import Account
 from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
+from ui.auth import current_user, require_analyst
 from ui.data import load
 from ui.state import lang, url_select
 
@@ -54,7 +56,7 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
         return None
     title_col = "title_en" if lang == "en" else "title_vi"
     titles = dict(zip(plans["plan_id"], plans[title_col], strict=True))
-    latest = {pid: load(dashboard_queries.latest_period, pid) for pid in plans["plan_id"]}
+    latest = {pid: load(dashboard_queries.latest_period, plan_id=pid) for pid in plans["plan_id"]}
     with_data = [pid for pid in plans["plan_id"] if latest[pid] is not None]
     default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
     plan_id = url_select(
@@ -64,7 +66,7 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
         default_plan,
         format_func=lambda pid: titles[pid],
     )
-    return plan_id, load(catalog_queries.plan, plan_id), latest[plan_id]
+    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest[plan_id]
 
 
 def plan_and_period(lang: str) -> Context | None:
@@ -76,7 +78,7 @@ def plan_and_period(lang: str) -> Context | None:
     periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
     default_period = latest_period or periods[-1]
     period = url_select("period", t("common.period", lang), periods, default_period, cast=int)
-    info = load(dashboard_queries.data_date, plan_id)
+    info = load(dashboard_queries.data_date, plan_id=plan_id)
     data_date = info.get("data_date")
     data_date = None if data_date is None or data_date != data_date else data_date.date()
     return Context(
@@ -99,6 +101,27 @@ def leadership_page(heading_key: str) -> Context:
     st.title(t(heading_key, ctx.lang, period=ctx.period))
     illustrative_banner(ctx)
     return ctx
+
+
+@dataclass(frozen=True)
+class AnalystContext:
+    """What an analyst page needs to know: the reader's language and who is signed in (or None)."""
+
+    lang: str
+    user: Account | None
+
+
+def analyst_page(
+    heading_key: str, intro_key: str | None = None, *, sign_in_required: bool = False
+) -> AnalystContext:
+    """What every analyst page starts with: language, heading, the signed-in account (or, when
+    `sign_in_required`, the sign-in form and a stop for a visitor) and the introduction."""
+    L = lang()
+    st.title(t(heading_key, L))
+    user = require_analyst(L) if sign_in_required else current_user()
+    if intro_key:
+        st.markdown(t(intro_key, L))
+    return AnalystContext(L, user)
 
 
 def illustrative_banner(ctx: Context) -> None:
@@ -138,7 +161,7 @@ ALL = "all"
 
 def theme_filter(ctx: Context, container=None) -> int | None:
     """Theme picker kept in ?theme= (None = all themes)."""
-    themes = load(dashboard_queries.themes, ctx.plan_id)
+    themes = load(dashboard_queries.themes, plan_id=ctx.plan_id)
     col = "title_en" if ctx.lang == "en" else "title_vi"
     names = {int(r.theme_no): f"{r.theme_no}. {getattr(r, col)}" for r in themes.itertuples()}
     names_all = {ALL: t("common.all_themes", ctx.lang)} | {str(k): v for k, v in names.items()}

@@ -413,10 +413,10 @@ def activity_period_status(con, plan_id: str, period: int) -> pd.DataFrame:
 def activity_status_history(
     con,
     plan_id: str,
+    period: int | None = None,
     theme: int | None = None,
     group: str | None = None,
     department: str | None = None,
-    period: int | None = None,
 ) -> pd.DataFrame:
     """Each adopted activity's status in every year of the plan up to `period` (None: all years),
     optionally for one theme, group or lead department."""
@@ -568,7 +568,7 @@ def indicator_progress(con, plan_id: str, period: int, department: str | None = 
     )
 
 
-def indicator_district_values(con, plan_id: str, indicator: str, period: int) -> pd.DataFrame:
+def indicator_district_values(con, plan_id: str, period: int, indicator: str) -> pd.DataFrame:
     params = {"plan": plan_id, "indicator": indicator, "period": period}
     return run(con, "indicator_district_values", **params)
 
