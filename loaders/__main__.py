@@ -1,6 +1,13 @@
-"""Command line: python -m loaders template | ingest | demo | catalog.
+"""Command line: python -m loaders template | ingest | withdraw | demo | catalog | rebuild.
 
-Exit codes: 0 accepted (or would be, with --dry-run), 1 rejected, 2 usage error.
+Writes (ingest, withdraw) go through the analyst service as an explicit actor:
+  --as USER    act as the analyst account USER from the accounts file (--accounts, else $GG_SECRETS,
+               else .streamlit/secrets.toml), with exactly that account's rights;
+  (default)    the local operator: whoever can run this command already holds the database file, so
+               the CLI acts as an admin account named after $GG_USER or the OS user (--user NAME
+               overrides the name recorded).
+
+Exit codes: 0 accepted (or would be, with --dry-run), 1 rejected or refused, 2 usage error.
 """
 
 from __future__ import annotations
@@ -9,16 +16,58 @@ import argparse
 import getpass
 import os
 import sys
+import tomllib
 from pathlib import Path
 
 from greengrowth import catalog as catalog_mod
 from greengrowth import store
+from greengrowth.auth import Account, AccountError, load_accounts
+from loaders import service
 from loaders.demo import build_demo, load_all_catalogs
-from loaders.ingest import IngestResult, ingest_bytes
+from loaders.errors import ServiceError
+from loaders.ingest import IngestResult
 from loaders.rebuild import rebuild
 from loaders.template import TemplateError, build_template
 
 DEFAULT_PLAN = "binh-duong-2018-2020"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def accounts_file(given: Path | None) -> Path:
+    """Where the analyst accounts are: --accounts, else $GG_SECRETS, else the app's secrets file."""
+    if given is not None:
+        return given
+    if os.environ.get("GG_SECRETS"):
+        return Path(os.environ["GG_SECRETS"])
+    return ROOT / ".streamlit" / "secrets.toml"
+
+
+def actor(args: argparse.Namespace) -> Account:
+    """The account the command acts as (see the module docstring); raises ServiceError."""
+    if args.as_user is None:
+        name = args.user or os.environ.get("GG_USER") or getpass.getuser()
+        return Account(username=name, name=name, role="admin", departments=("*",))
+    path = accounts_file(args.accounts)
+    try:
+        known = load_accounts(tomllib.loads(path.read_text("utf-8")).get("analysts"))
+    except (OSError, tomllib.TOMLDecodeError, AccountError) as exc:
+        raise ServiceError("unknown_account", user=args.as_user, file=f"{path} ({exc})") from exc
+    account = known.get(args.as_user.strip().casefold())
+    if account is None:
+        raise ServiceError("unknown_account", user=args.as_user, file=str(path))
+    return account
+
+
+def _actor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as", dest="as_user", metavar="USER", help="act as this analyst account (its rights)"
+    )
+    parser.add_argument("--accounts", type=Path, help="accounts file (TOML with [analysts.*])")
+    parser.add_argument("--user", help="name recorded for the local operator (without --as)")
+
+
+def _refused(exc: ServiceError, what: str) -> None:
+    print(f"✗ {what}: {exc.message('vi')} / {exc.message('en')}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     ing = sub.add_parser("ingest", help="validate and store workbooks")
     ing.add_argument("files", nargs="+", type=Path)
     ing.add_argument("--dry-run", action="store_true")
-    ing.add_argument("--user", default=os.environ.get("GG_USER") or getpass.getuser())
+    _actor_options(ing)
+    wd = sub.add_parser("withdraw", help="withdraw a submission (recorded with the reason)")
+    wd.add_argument("submission_id", type=int)
+    wd.add_argument("--reason", required=True)
+    _actor_options(wd)
     demo = sub.add_parser("demo", help="build the database with illustrative sample data")
     demo.add_argument(
         "--workbooks",
@@ -108,17 +161,45 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
+        try:
+            account = actor(args)
+        except ServiceError as exc:
+            print(exc.message("vi"), "/", exc.message("en"), file=sys.stderr)
+            return 2
         rejected = False
         with store.connect() as con:
             if not store.plan_ids(con):
                 load_all_catalogs(con)
+            act = service.check if args.dry_run else service.commit
             for path in args.files:
-                result = ingest_bytes(
-                    con, path.read_bytes(), path.name, args.user, dry_run=args.dry_run
-                )
+                try:
+                    result = act(con, account, path.read_bytes(), path.name)
+                except ServiceError as exc:
+                    _refused(exc, path.name)
+                    rejected = True
+                    continue
                 _print_result(result, args.dry_run)
                 rejected |= not result.ok
         return 1 if rejected else 0
+    if args.command == "withdraw":
+        try:
+            account = actor(args)
+        except ServiceError as exc:
+            print(exc.message("vi"), "/", exc.message("en"), file=sys.stderr)
+            return 2
+        try:
+            with store.connect() as con:
+                current = service.withdraw(con, account, args.submission_id, args.reason)
+        except ServiceError as exc:
+            _refused(exc, f"#{args.submission_id}")
+            return 1
+        follow = (
+            "không còn lần nộp hiện hành / none is current"
+            if current is None
+            else (f"lần nộp hiện hành / now current: {current}")
+        )
+        print(f"✓ đã rút lần nộp số {args.submission_id} / withdrawn; {follow}")
+        return 0
     if args.command == "demo":
         path = store.db_path()
         if path.exists():

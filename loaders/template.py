@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from greengrowth import queries
 from greengrowth.status import accepted_status_words
+from greengrowth.xlsx_cells import put
 from loaders import layout as L
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -31,8 +32,27 @@ class TemplateError(ValueError):
     """The department or period asked for does not exist in the plan."""
 
 
+def _append(ws: Worksheet, values: list) -> None:
+    """A new row after the last one; texts (plan titles, names) are written as text, never formulas."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for col, value in enumerate(values, start=1):
+        put(ws.cell(row=row, column=col), value)
+
+
+def _append_fields(ws: Worksheet, columns: list[L.Column], values: dict) -> None:
+    """A new row whose cells are placed by the field their column fills (loaders.layout)."""
+    row = [None] * len(columns)
+    for field, value in values.items():
+        row[L.position(columns, field) - 1] = value
+    _append(ws, row)
+
+
+def _at(columns: list[L.Column], *fields: str) -> list[int]:
+    return [L.position(columns, f) for f in fields]
+
+
 def _headers(ws: Worksheet, headers: list[str], widths: list[int]) -> None:
-    ws.append(headers)
+    _append(ws, headers)
     for idx, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=idx)
         cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, WRAP
@@ -148,7 +168,7 @@ def _guide(ws: Worksheet, plan: dict, department_name: str, period: int) -> None
         "- Các ô màu xám là thông tin có sẵn, không sửa được.",
     ]
     for line in lines:
-        ws.append([line])
+        _append(ws, [line])
     ws["A1"].font = Font(bold=True, size=13)
     ws.column_dimensions["A"].width = 120
     for row in ws.iter_rows():
@@ -169,7 +189,7 @@ def _info(ws, plan_id, department_code, department_name, period, illustrative) -
     }
     editable_rows = []
     for key, (label, editable) in L.INFO_KEYS.items():
-        ws.append([key, label, values[key]])
+        _append(ws, [key, label, values[key]])
         if editable:
             editable_rows.append(ws.max_row)
     _lock_fill(ws, [1, 2], 2, ws.max_row)
@@ -185,13 +205,13 @@ def _activities(ws: Worksheet, activities, funding) -> None:
     widths = [c.width for c in columns] + [16] * len(funding)
     _headers(ws, headers, widths)
     for row in activities.itertuples():
-        ws.append([int(row.activity_no), row.title_vi])
+        _append_fields(ws, columns, {"activity_no": int(row.activity_no), "title_vi": row.title_vi})
     last = max(ws.max_row, 2)
-    _lock_fill(ws, [1, 2], 2, last)
+    _lock_fill(ws, [i for i, c in enumerate(columns, 1) if not c.editable], 2, last)
     editable = [i for i, c in enumerate(columns, 1) if c.editable]
     editable += list(range(len(columns) + 1, len(headers) + 1))
-    _status_validation(ws, 3, 2, last)
-    _percent_validation(ws, 4, 2, last)
+    _status_validation(ws, L.position(columns, "status"), 2, last)
+    _percent_validation(ws, L.position(columns, "percent_complete"), 2, last)
     _protect(ws, editable, 2, last)
 
 
@@ -203,12 +223,17 @@ def _tasks(ws: Worksheet, tasks) -> None:
         if not pd.isna(row.target_value):
             target = f"≥ {row.target_value:g} {row.target_unit_vi or ''}".strip()
         deadline = "" if pd.isna(row.deadline) else row.deadline.strftime("%d/%m/%Y")
-        ws.append([row.task_id, row.text_vi, deadline, target])
+        _append_fields(
+            ws,
+            columns,
+            {"task_id": row.task_id, "text_vi": row.text_vi, "deadline": deadline,
+             "target_value": target},
+        )  # fmt: skip
     last = max(ws.max_row, 2)
-    _lock_fill(ws, [1, 2, 3, 4], 2, last)
+    _lock_fill(ws, [i for i, c in enumerate(columns, 1) if not c.editable], 2, last)
     for r in range(2, last + 1):
-        ws.cell(row=r, column=7).number_format = "dd/mm/yyyy"
-    _status_validation(ws, 5, 2, last)
+        ws.cell(row=r, column=L.position(columns, "completed_on")).number_format = "dd/mm/yyyy"
+    _status_validation(ws, L.position(columns, "status"), 2, last)
     _protect(ws, [i for i, c in enumerate(columns, 1) if c.editable], 2, last)
 
 
@@ -219,29 +244,36 @@ def _indicators(wb: Workbook, indicators, districts, period: int) -> None:
     columns = L.INDICATOR_COLUMNS
     _headers(ws, [c.header_vi for c in columns], [c.width for c in columns])
     for row in indicators.itertuples():
-        ws.append([row.indicator_code, row.name_vi, row.unit_vi, L.WHOLE_PROVINCE, period])
+        _append_fields(
+            ws,
+            columns,
+            {"indicator_code": row.indicator_code, "name_vi": row.name_vi,
+             "unit_vi": row.unit_vi, "district_code": L.WHOLE_PROVINCE, "year": period},
+        )  # fmt: skip
     first_extra = ws.max_row + 1
     last = first_extra + L.EXTRA_INDICATOR_ROWS - 1
-    _lock_fill(ws, [2, 3], 2, first_extra - 1)
+    _lock_fill(ws, _at(columns, "name_vi", "unit_vi"), 2, first_extra - 1)
     # Hidden lists for dropdowns: indicator codes and districts.
     codes = list(indicators["indicator_code"]) or [""]
     places = [L.WHOLE_PROVINCE, *districts["name_vi"]]
     for i, code in enumerate(codes, start=1):
-        lists.cell(row=i, column=1, value=code)
+        put(lists.cell(row=i, column=1), code)
     for i, place in enumerate(places, start=1):
-        lists.cell(row=i, column=2, value=place)
+        put(lists.cell(row=i, column=2), place)
     lists.protection.sheet = True
     code_dv = DataValidation(type="list", formula1=f"'{L.SHEET_LISTS}'!$A$1:$A${len(codes)}")
     place_dv = DataValidation(type="list", formula1=f"'{L.SHEET_LISTS}'!$B$1:$B${len(places)}")
     year_dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100")
-    for dv, col in [(code_dv, "A"), (place_dv, "D"), (year_dv, "E")]:
+    code_col = L.position(columns, "indicator_code")
+    for dv, field in [(code_dv, "indicator_code"), (place_dv, "district_code"), (year_dv, "year")]:
         dv.error = "Giá trị không hợp lệ"
         ws.add_data_validation(dv)
-        dv.add(f"{col}{first_extra if col == 'A' else 2}:{col}{last}")
-    editable = [1, 4, 5, 6, 7]
+        col = get_column_letter(L.position(columns, field))
+        dv.add(f"{col}{first_extra if field == 'indicator_code' else 2}:{col}{last}")
+    editable = [code_col, *_at(columns, "district_code", "year", "value", "note")]
     for col in editable:
         for r in range(2, last + 1):
-            if col == 1 and r < first_extra:
+            if col == code_col and r < first_extra:
                 continue
             ws.cell(row=r, column=col).protection = Protection(locked=False)
     ws.protection.sheet = True

@@ -70,3 +70,46 @@ def test_usage_errors_exit_2(tmp_path):
     out = tmp_path / "x.xlsx"
     assert cli("template", "--department", "NASA", "--period", "2019", "-o", str(out),
                env_db=db).returncode == 2  # fmt: skip
+
+
+ACCOUNTS = """
+[analysts.lan]
+name = "Nguyễn Thị Lan"
+email = "lan@example.invalid"
+role = "analyst"
+departments = ["DOIT"]
+"""
+
+
+def test_acting_as_an_analyst_of_another_department_is_refused(template, tmp_path):
+    """--as USER acts with that account's rights: DOIT's analyst may not store DOC's report."""
+    db = tmp_path / "cli.duckdb"
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(ACCOUNTS, encoding="utf-8")
+    filled = tmp_path / "doc-filled.xlsx"
+    filled.write_bytes(fill(template.read_bytes(), status="hoàn thành", percent=100))
+    done = cli("ingest", "--as", "lan", "--accounts", str(accounts), str(filled), env_db=db)
+    assert done.returncode == 1, done.stdout
+    assert "không được báo cáo cho đơn vị DOC" in done.stdout
+    assert count(db, "SELECT count(*) FROM submission") == 0
+    unknown = cli("ingest", "--as", "nobody", "--accounts", str(accounts), str(filled), env_db=db)
+    assert unknown.returncode == 2 and "nobody" in unknown.stderr
+    assert count(db, "SELECT count(*) FROM submission") == 0
+
+
+def test_withdraw_through_the_cli(template, tmp_path):
+    db = tmp_path / "cli.duckdb"
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(ACCOUNTS, encoding="utf-8")
+    filled = tmp_path / "doc-filled.xlsx"
+    filled.write_bytes(fill(template.read_bytes(), status="hoàn thành", percent=100))
+    assert cli("ingest", "--user", "operator", str(filled), env_db=db).returncode == 0
+    refused = cli("withdraw", "1", "--reason", "nhầm", "--as", "lan", "--accounts", str(accounts),
+                  env_db=db)  # fmt: skip
+    assert refused.returncode == 1 and "DOC" in refused.stdout
+    assert count(db, "SELECT count(*) FROM submissions WHERE status = 'withdrawn'") == 0
+    done = cli("withdraw", "1", "--reason", "nộp nhầm", "--user", "operator", env_db=db)
+    assert done.returncode == 0, done.stdout
+    assert count(db, "SELECT count(*) FROM submissions WHERE withdrawn_by = 'operator'") == 1
+    again = cli("withdraw", "1", "--reason", "lần nữa", env_db=db)
+    assert again.returncode == 1 and "đã được rút" in again.stdout
