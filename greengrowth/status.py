@@ -11,9 +11,12 @@ import csv
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+
+from babel.numbers import NumberFormatError, parse_decimal
 
 from greengrowth.i18n import t
 
@@ -76,13 +79,66 @@ def accepted_status_words() -> list[str]:
     return [status_word(code) for code in STATUS_CODES]
 
 
-_VI_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+NOTATIONS = {"vi": "vi_VN", "en": "en"}  # how a workbook writes numbers -> Babel locale
+_NUMBER_TEXT = re.compile(r"^[+-]?(\d[\d.,]*|[.,]\d+)$")
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
-def parse_number(value: object) -> float | None:
-    """A number from a cell; accepts Vietnamese (1.234,5) and English (1,234.5) writing.
+class AmbiguousNumber(ValueError):
+    """Text such as "1.234" or "1,234": a thousands group in one notation, a decimal in the other.
 
-    Raises ValueError when the cell has text that is not a number; returns None when it is empty.
+    `readings` maps notation ("vi", "en") to the value it would give; the officer must write it
+    unambiguously, unless the rest of the workbook shows which notation it uses.
+    """
+
+    def __init__(self, text: str, readings: dict[str, float]):
+        super().__init__(text)
+        self.text, self.readings = text, readings
+
+
+def _readings(text: str) -> dict[str, float]:
+    """The value `text` has in each notation where it is a well-formed number (Babel, strict).
+
+    Strict parsing refuses what a notation would have to guess: a group with a leading zero is never
+    a thousands group ("0.125" is not 125 in Vietnamese), misplaced groups are not numbers at all.
+    """
+    out = {}
+    for notation, locale in NOTATIONS.items():
+        try:
+            out[notation] = float(parse_decimal(text, locale=locale, strict=True))
+        except NumberFormatError:
+            continue
+    return out
+
+
+def number_readings(value: object) -> dict[str, float]:
+    """For a cell typed as text: its value in each notation (empty if it is not a number)."""
+    if not isinstance(value, str):
+        return {}
+    text = _SPACES.sub("", clean_text(value))
+    return _readings(text) if _NUMBER_TEXT.match(text) else {}
+
+
+def number_notation(values: Iterable[object]) -> str | None:
+    """The notation ("vi" or "en") a workbook's numbers typed as text show, or None if they do not
+    say or disagree. Only texts that read one way count: "3,5" says vi, "0.125" and "1,234.5" say en.
+    """
+    seen = set()
+    for value in values:
+        readings = number_readings(value)
+        if len(readings) == 1 and any(sep in str(value) for sep in ".,"):
+            seen |= readings.keys()
+    return seen.pop() if len(seen) == 1 else None
+
+
+def parse_number(value: object, notation: str | None = None) -> float | None:
+    """A number from a cell: a number cell as is; text written in Vietnamese (1.234,5) or English
+    (1,234.5) notation, never guessed.
+
+    Text that reads the same either way, or only one way, gives that value. Text that reads
+    differently ("1.234": 1234 or 1.234) is read in `notation` when given (the notation the rest of
+    the workbook uses), else raises AmbiguousNumber. Raises ValueError for text that is not a
+    number; returns None for an empty cell.
     """
     if value is None or isinstance(value, bool):
         if isinstance(value, bool):
@@ -94,24 +150,23 @@ def parse_number(value: object) -> float | None:
         if isinstance(value, float) and math.isinf(value):
             raise ValueError(value)
         return float(value)
-    text = clean_text(value).replace(" ", "")
+    text = _SPACES.sub("", clean_text(value))
     if not text:
         return None
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal == "," else ","
-        text = text.replace(thousands, "").replace(decimal, ".")
-    elif "," in text:
-        text = text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
-    elif _VI_THOUSANDS.match(text):
-        text = text.replace(".", "")
-    number = float(text)  # raises ValueError for anything else
-    if math.isnan(number) or math.isinf(number):
+    if not _NUMBER_TEXT.match(text):
         raise ValueError(value)
-    return number
+    readings = _readings(text)
+    distinct = set(readings.values())
+    if not distinct:
+        raise ValueError(value)
+    if len(distinct) == 1:
+        return distinct.pop()
+    if notation in readings:
+        return readings[notation]
+    raise AmbiguousNumber(text, readings)
 
 
-def parse_percent(value: object) -> float | None:
+def parse_percent(value: object, notation: str | None = None) -> float | None:
     """Percent complete on a 0..100 scale from 80, "80%", "80,5 %" or a fraction such as 0.8.
 
     A bare number between 0 and 1 is read as a fraction (Excel stores a cell formatted as 80% as
@@ -119,9 +174,8 @@ def parse_percent(value: object) -> float | None:
     """
     text = clean_text(value) if isinstance(value, str) else None
     if text is not None and text.endswith("%"):
-        number = parse_number(text[:-1])
-        return number
-    number = parse_number(value)
+        return parse_number(text[:-1], notation)
+    number = parse_number(value, notation)
     if number is None:
         return None
     if 0 < number <= 1:

@@ -16,9 +16,11 @@ from openpyxl.utils import get_column_letter
 from greengrowth import queries
 from greengrowth.rows import ActivitySpending, ActivityStatus, IndicatorValue, TaskStatus
 from greengrowth.status import (
+    AmbiguousNumber,
     accepted_status_words,
     clean_text,
     fold,
+    number_notation,
     parse_date,
     parse_number,
     parse_percent,
@@ -42,6 +44,8 @@ class ParsedSubmission:
     reported_on: date | None = None
     prepared_by: str | None = None
     illustrative: bool = False
+    # How the workbook writes numbers typed as text ("vi" 1.234,5 / "en" 1,234.5), None if unknown.
+    number_notation: str | None = None
     activities: list[ActivityStatus] = field(default_factory=list)
     spending: list[ActivitySpending] = field(default_factory=list)
     tasks: list[TaskStatus] = field(default_factory=list)
@@ -51,8 +55,10 @@ class ParsedSubmission:
 class _Sheet:
     """Header lookup for one sheet: folded header text -> column index."""
 
-    def __init__(self, name: str, rows: list[list], problems: list[Problem]):
-        self.name, self.problems = name, problems
+    def __init__(
+        self, name: str, rows: list[list], problems: list[Problem], notation: str | None = None
+    ):
+        self.name, self.problems, self.notation = name, problems, notation
         self.header = [clean_text(v) for v in (rows[0] if rows else [])]
         self.body = rows[1:]
         self.index = {fold(h): i for i, h in enumerate(self.header) if h}
@@ -109,7 +115,10 @@ def _text(sheet: _Sheet, r: int, idx: int | None, row: list) -> str | None:
 def _number(sheet: _Sheet, r: int, idx: int | None, row: list) -> float | None:
     raw = _cell(row, idx)
     try:
-        number = parse_number(raw)
+        number = parse_number(raw, sheet.notation)
+    except AmbiguousNumber:
+        sheet.add("ambiguous_number", r, idx, raw)
+        return None
     except ValueError:
         sheet.add("bad_number", r, idx, raw)
         return None
@@ -138,6 +147,12 @@ def validate(
     info = _read_info(con, raw.sheets.get(L.SHEET_INFO, []), today, problems)
     if info is None:
         return None, problems
+    info.number_notation = number_notation(
+        value
+        for name in (L.SHEET_ACTIVITIES, L.SHEET_TASKS, L.SHEET_INDICATORS)
+        for row in raw.sheets.get(name, [])[1:]
+        for value in row
+    )
     scope = queries.department_scope(con, info.plan_id, info.department_code)
     funding = queries.run(con, "funding_sources", plan=info.plan_id)
     districts = queries.run(con, "districts", plan=info.plan_id)
@@ -232,7 +247,7 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
 
 
 def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> None:
-    sheet = _Sheet(L.SHEET_ACTIVITIES, rows, problems)
+    sheet = _Sheet(L.SHEET_ACTIVITIES, rows, problems, info.number_notation)
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.ACTIVITY_COLUMNS}
     if c["activity_no"] is None or c["status"] is None:
         return
@@ -261,9 +276,12 @@ def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> 
         status = _status(sheet, r, c["status"], row)
         raw_pct = _cell(row, c["percent_complete"])
         try:
-            pct = parse_percent(raw_pct)
+            pct = parse_percent(raw_pct, sheet.notation)
             if pct is not None and not 0 <= pct <= 100:
                 raise ValueError(raw_pct)
+        except AmbiguousNumber:
+            sheet.add("ambiguous_number", r, c["percent_complete"], raw_pct)
+            pct, status = None, None
         except ValueError:
             sheet.add("bad_percent", r, c["percent_complete"], raw_pct)
             pct, status = None, None
@@ -298,7 +316,7 @@ def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> 
 
 
 def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> None:
-    sheet = _Sheet(L.SHEET_TASKS, rows, problems)
+    sheet = _Sheet(L.SHEET_TASKS, rows, problems, info.number_notation)
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.TASK_COLUMNS}
     if c["task_id"] is None or c["status"] is None:
         return
@@ -332,7 +350,7 @@ def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> N
 
 
 def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, problems) -> None:
-    sheet = _Sheet(L.SHEET_INDICATORS, rows, problems)
+    sheet = _Sheet(L.SHEET_INDICATORS, rows, problems, info.number_notation)
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.INDICATOR_COLUMNS}
     if c["indicator_code"] is None or c["year"] is None or c["value"] is None:
         return

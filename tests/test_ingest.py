@@ -8,6 +8,7 @@ import pytest
 
 from greengrowth import queries, store
 from loaders import ingest as ingest_mod
+from loaders import layout as L
 from loaders.ingest import ingest_bytes, withdraw
 from tests.workbooks import (
     BROKEN,
@@ -191,23 +192,60 @@ def test_a_crash_mid_insert_leaves_the_database_as_it_was(catalog_con, monkeypat
     assert store.data_version(catalog_con) == version
 
 
-def test_indicator_rows_per_district_and_year(catalog_con):
-    def edit(wb):
-        sheet = wb["Chỉ tiêu"]
-        codes = [c.value for c in sheet["A"][1:] if c.value]
-        assert "energy_audits" in codes
-        row = sheet.max_row + 1
-        for offset, (place, value) in enumerate([("Dĩ An", 3), ("thu dau mot", "1.234")]):
-            sheet.cell(row=row + offset, column=1, value="energy_audits")
-            sheet.cell(row=row + offset, column=4, value=place)
-            sheet.cell(row=row + offset, column=5, value=2019)
-            sheet.cell(row=row + offset, column=6, value=value)
+def _indicator_rows(rows: list[tuple]):
+    """An edit that appends indicator rows (code, place, year, value), cells placed by field."""
 
+    def edit(wb):
+        sheet = wb[L.SHEET_INDICATORS]
+        first = sheet.max_row + 1
+        for offset, values in enumerate(rows):
+            fields = dict(
+                zip(["indicator_code", "district_code", "year", "value"], values, strict=True)
+            )
+            for field, value in fields.items():
+                column = L.position(L.INDICATOR_COLUMNS, field)
+                sheet.cell(row=first + offset, column=column, value=value)
+
+    return edit
+
+
+def test_indicator_rows_per_district_and_year(catalog_con):
+    edit = _indicator_rows([
+        ("energy_audits", "Dĩ An", 2019, 3),
+        ("energy_audits", "thu dau mot", 2019, "1.234"),  # Vietnamese thousands, as "2,5" shows
+        ("energy_audits", "Bến Cát", 2019, "2,5"),
+    ])  # fmt: skip
     result = ingest_bytes(catalog_con, fill(good_workbook(catalog_con), edit), "i.xlsx", "t")
+    assert result.outcome == "accepted", result.problems
+    assert result.parsed.number_notation == "vi"
+    values = queries.submission_rows(catalog_con, result.submission_id)["indicators"]
+    assert sorted(zip(values["district_code"], values["value"], strict=True)) == [
+        ("BC", 2.5), ("DA", 3.0), ("TDM", 1234.0)]  # fmt: skip
+
+
+def test_an_ambiguous_number_is_a_problem_not_a_guess(catalog_con):
+    """An officer on an English-locale computer types 0.125 and 1.234: 0.125 is read as 0.125 (a
+    leading-zero group is never thousands) and decides the notation, so 1.234 is 1.234."""
+    english = _indicator_rows([
+        ("energy_audits", "Dĩ An", 2019, "0.125"),
+        ("energy_audits", "thu dau mot", 2019, "1.234"),
+    ])  # fmt: skip
+    result = ingest_bytes(catalog_con, fill(good_workbook(catalog_con), english), "en.xlsx", "t")
     assert result.outcome == "accepted", result.problems
     values = queries.submission_rows(catalog_con, result.submission_id)["indicators"]
     assert sorted(zip(values["district_code"], values["value"], strict=True)) == [
-        ("DA", 3.0), ("TDM", 1234.0)]  # fmt: skip
+        ("DA", 0.125), ("TDM", 1.234)]  # fmt: skip
+    # Alone, "10.000" could be ten or ten thousand: the officer is asked to write it unambiguously.
+    alone = _indicator_rows([("energy_audits", "Dĩ An", 2020 - 1, "10.000")])
+    before = catalog_con.execute("SELECT count(*) FROM submission").fetchone()[0]
+    data = fill(good_workbook(catalog_con, period=2019), alone, percent=60)
+    refused = ingest_bytes(catalog_con, data, "mo-ho.xlsx", "t")
+    assert refused.outcome == "rejected"
+    assert [(p.code, p.sheet, p.value) for p in refused.problems] == [
+        ("ambiguous_number", L.SHEET_INDICATORS, "10.000")
+    ]
+    assert "1234" in refused.problems[0].hint_vi and refused.problems[0].column.startswith("F")
+    assert catalog_con.execute("SELECT count(*) FROM submission").fetchone()[0] == before
 
 
 def test_the_database_can_be_rebuilt_from_the_original_files(demo_db, tmp_path):
