@@ -14,29 +14,13 @@ from datetime import date
 import plotly.graph_objects as go
 
 from greengrowth.i18n import fmt_date, plotly_separators, t
+from greengrowth.status import STATUS_COLORS, STATUS_ORDER, status_label  # noqa: F401 (re-exported)
 
 FONT_FAMILY = "Noto Sans, Arial, sans-serif"
 TEXT_COLOR = "#222222"
 MUTED_COLOR = "#666666"
 
-STATUS_ORDER = [
-    "completed",
-    "in_progress",
-    "delayed",
-    "on_hold",
-    "not_started",
-    "not_reported",
-    "no_lead",
-]
-STATUS_COLORS: dict[str, str] = {
-    "completed": "#009E73",  # bluish green
-    "in_progress": "#0072B2",  # blue
-    "delayed": "#D55E00",  # vermillion
-    "on_hold": "#E69F00",  # orange
-    "not_started": "#999999",  # grey
-    "not_reported": "#DDDDDD",  # light grey: absence of news, not a state of the work
-    "no_lead": "#CC79A7",  # reddish purple: a gap in the plan (no lead department), not a delay
-}
+# The status vocabulary (order, colours, words) lives in greengrowth.status.
 # 2018 priority tasks: done by the deadline, closed in a later year, still open, never reported.
 PRIORITY_ORDER = ["done_on_time", "closed_later", "open", "not_reported"]
 PRIORITY_COLORS: dict[str, str] = {
@@ -99,11 +83,6 @@ def wrap_label(text: str, width: int = 28) -> str:
         break_on_hyphens=False,
     )
     return "<br>".join(lines)
-
-
-def status_label(code: str, lang: str) -> str:
-    """The reader's word for a status code (completed -> "Hoàn thành")."""
-    return t(f"status.{code}", lang)
 
 
 def reporting_label(code: str, lang: str) -> str:

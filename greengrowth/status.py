@@ -21,7 +21,53 @@ from babel.numbers import NumberFormatError, parse_decimal
 from greengrowth.i18n import t
 
 STATUS_WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "status_words.csv"
+
+# ---- the status vocabulary: codes, order, rank, colours and words, in one place ------------------
+# What a department may report for an activity or a priority task (the template's dropdown order).
 STATUS_CODES = ("not_started", "in_progress", "completed", "delayed", "on_hold")
+# Everything a leadership page shows, in display order: the reported statuses, then the two that say
+# there is no report: not_reported (news missing) and no_lead (the plan names no lead department).
+STATUS_ORDER = (
+    "completed",
+    "in_progress",
+    "delayed",
+    "on_hold",
+    "not_started",
+    "not_reported",
+    "no_lead",
+)
+# How advanced a reported status is; where several reports meet (two lead departments, a task led
+# by several), the LEAST advanced wins. Anything else ranks 0.
+STATUS_RANK = {"completed": 5, "in_progress": 4, "on_hold": 3, "not_started": 2, "delayed": 1}
+STATUS_COLORS: dict[str, str] = {  # Okabe-Ito, readable with colour-blindness
+    "completed": "#009E73",  # bluish green
+    "in_progress": "#0072B2",  # blue
+    "delayed": "#D55E00",  # vermillion
+    "on_hold": "#E69F00",  # orange
+    "not_started": "#999999",  # grey
+    "not_reported": "#DDDDDD",  # light grey: absence of news, not a state of the work
+    "no_lead": "#CC79A7",  # reddish purple: a gap in the plan (no lead department), not a delay
+}
+
+
+def status_label(code: str, lang: str) -> str:
+    """The reader's word for a status code (completed -> "Hoàn thành"); strings.yaml status.*."""
+    return t(f"status.{code}", lang)
+
+
+def status_rank_sql(column: str = "status") -> str:
+    """The SQL CASE that ranks `column` by STATUS_RANK (generated: one definition of the order)."""
+    if not re.fullmatch(r"[a-z_.]+", column):
+        raise ValueError(column)
+    whens = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in STATUS_RANK.items())
+    return f"CASE {column} {whens} ELSE 0 END"
+
+
+def status_count_sql(column: str = "status") -> str:
+    """`count(*) FILTER (...) AS <code>` for every status in STATUS_ORDER (a select list)."""
+    return ", ".join(
+        f"count(*) FILTER (WHERE {column} = '{code}') AS {code}" for code in STATUS_ORDER
+    )
 
 
 def clean_text(value: object) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 from greengrowth import charts
 from greengrowth.i18n import fmt_number, fmt_percent, t
 from greengrowth.queries import dashboard as q
+from greengrowth.status import STATUS_ORDER
 from ui.chrome import finding_link, leadership_page, show_chart
 from ui.data import load
 
@@ -46,12 +47,8 @@ cols[3].metric(
     fmt_percent(head["mean_percent_reported"], L, 1),
     border=True,
 )
-cols = st.columns(6)
-for col, key in zip(
-    cols,
-    ["completed", "in_progress", "not_started", "delayed", "not_reported", "no_lead"],
-    strict=True,
-):
+cols = st.columns(len(STATUS_ORDER))  # every status, so the tiles add up to the adopted activities
+for col, key in zip(cols, STATUS_ORDER, strict=True):
     col.metric(t(f"status.{key}", L), fmt_number(head[key], L))
 if head["no_lead"]:
     finding_link(ctx, "F01")

@@ -41,14 +41,14 @@ import pandas as pd
 from greengrowth.indicator_progress import indicator_table
 from greengrowth.queries.base import run_sql
 from greengrowth.queries.catalog import REPORTING_DEPARTMENTS
+from greengrowth.status import status_count_sql, status_rank_sql
 
 _PERIODS = """
     SELECT unnest(range(p.period_start, p.period_end + 1)) AS period
     FROM plan p WHERE p.plan_id = $plan
 """
 
-_STATUS_RANK = """CASE status WHEN 'completed' THEN 5 WHEN 'in_progress' THEN 4
-    WHEN 'on_hold' THEN 3 WHEN 'not_started' THEN 2 WHEN 'delayed' THEN 1 ELSE 0 END"""
+_STATUS_RANK = status_rank_sql("status")  # generated from greengrowth.status.STATUS_RANK
 
 # One row per adopted activity and plan year: the lead's reported status, not_reported or no_lead.
 # Status, percent and department_code always come from one and the same lead report; with two
@@ -210,13 +210,7 @@ SQL: dict[str, str] = {
         SELECT
             (SELECT count(*) FROM activity WHERE plan_id = $plan AND adopted) AS adopted,
             (SELECT count(*) FROM activity WHERE plan_id = $plan) AS national,
-            count(*) FILTER (WHERE status = 'completed') AS completed,
-            count(*) FILTER (WHERE status = 'in_progress') AS in_progress,
-            count(*) FILTER (WHERE status = 'not_started') AS not_started,
-            count(*) FILTER (WHERE status = 'delayed') AS delayed,
-            count(*) FILTER (WHERE status = 'on_hold') AS on_hold,
-            count(*) FILTER (WHERE status = 'not_reported') AS not_reported,
-            count(*) FILTER (WHERE status = 'no_lead') AS no_lead,
+            {status_count_sql("status")},
             avg(percent_complete) AS mean_percent_reported,
             max(reported_on) AS data_date
         FROM s""",
