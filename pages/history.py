@@ -82,14 +82,14 @@ with st.expander(t("history.events", L, n=len(events))):
 
 # ---- analyst actions: offered as the service allows them ----------------------------------------------
 with service.connection(read_only=True) as con:
-    allowed = service.submission_actions(con, user, picked)
-if allowed.withdraw is not None and allowed.withdraw.code in {"not_signed_in", "not_permitted"}:
-    st.info(allowed.withdraw.message(L), icon=":material/lock:")
+    actions = service.submission_actions(con, user, picked)
+if actions.withdraw is not None and actions.withdraw.code in {"not_signed_in", "not_permitted"}:
+    st.info(actions.withdraw.message(L), icon=":material/lock:")
     st.stop()
-if allowed.withdraw is None:
+if actions.withdraw is None:
     withdraw_box(user, picked, L, FLASH_KEY)
-if allowed.correct is not None:
-    if allowed.correct.code == "not_current":
-        st.caption(allowed.correct.message(L))
+if actions.correct is not None:
+    if actions.correct.code == "not_current":
+        st.caption(actions.correct.message(L))
     st.stop()
 correction_box(user, picked, rows, L, FLASH_KEY, PICK_NEXT_KEY)
