@@ -6,6 +6,7 @@ import streamlit as st
 
 from greengrowth import charts
 from greengrowth.i18n import t
+from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as q
 from ui.chrome import (
     ALL,
@@ -22,7 +23,7 @@ ctx = leadership_page("by_theme.heading")
 L = ctx.lang
 
 theme = theme_filter(ctx)
-groups = load(q.groups, plan_id=ctx.plan_id)
+groups = load(catalog_queries.groups, plan_id=ctx.plan_id)
 if theme is not None:
     groups = groups[groups["theme_no"] == theme]
 col = "title_en" if L == "en" else "title_vi"
@@ -43,7 +44,7 @@ fig = charts.progress_by_group(
 )
 show_chart(fig, "progress-by-group", ctx)
 fig = charts.coverage(
-    load(q.coverage, plan_id=ctx.plan_id, theme=theme), lang=L, source=ctx.plan_source
+    load(catalog_queries.coverage, plan_id=ctx.plan_id, theme=theme), lang=L, source=ctx.plan_source
 )
 show_chart(fig, "coverage", ctx)
 

@@ -7,7 +7,6 @@ import streamlit as st
 from greengrowth import charts
 from greengrowth.i18n import fmt_date, t
 from greengrowth.queries import catalog as catalog_queries
-from greengrowth.queries import dashboard as q
 from ui.chrome import plan_and_period, show_chart, show_table, theme_filter
 from ui.data import load
 from ui.state import lang
@@ -42,7 +41,7 @@ tab_acts, tab_findings, tab_cov, tab_rules = st.tabs(
     ]
 )
 with tab_acts:
-    acts = load(q.catalog_activities, plan_id=ctx.plan_id, theme=theme, search=search)
+    acts = load(catalog_queries.catalog_activities, plan_id=ctx.plan_id, theme=theme, search=search)
     # The plan names the national activities it leaves out but never gives their text (F09).
     acts = acts.assign(**{title_col: acts[title_col].fillna(t("plan.not_described", L))})
     st.caption(t("plan.activities_count", L, count=len(acts)))
@@ -61,7 +60,7 @@ with tab_acts:
         L,
     )
 with tab_findings:
-    found = load(q.findings, plan_id=ctx.plan_id, search=search)
+    found = load(catalog_queries.findings, plan_id=ctx.plan_id, search=search)
     st.caption(t("plan.findings_intro", L, count=len(found)))
     show_table(
         found,
@@ -74,7 +73,7 @@ with tab_findings:
         L,
     )
 with tab_cov:
-    cov = load(q.coverage, plan_id=ctx.plan_id, theme=theme)
+    cov = load(catalog_queries.coverage, plan_id=ctx.plan_id, theme=theme)
     show_chart(charts.coverage(cov, lang=L, source=ctx.plan_source), "plan-coverage", ctx)
 with tab_rules:
     rules = load(catalog_queries.run, "reporting_rules", plan=ctx.plan_id)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from greengrowth import charts
 from greengrowth.i18n import t
+from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as q
 from ui.chrome import (
     department_filter,
@@ -18,7 +19,7 @@ from ui.data import load
 ctx = leadership_page("reporting.heading")
 L = ctx.lang
 dept = department_filter(ctx)
-if load(q.annual_rule, plan_id=ctx.plan_id) is None:
+if load(catalog_queries.annual_rule, plan_id=ctx.plan_id) is None:
     st.info(t("reporting.no_rule", L))
 else:
     st.caption(t("reporting.rule", L))

@@ -138,3 +138,15 @@ def test_writes_go_through_the_analyst_service():
                 assert rel in allowed or not reached, f"{rel} imports {reached}"
             if isinstance(node, ast.Attribute) and node.attr == "transaction":
                 assert rel.startswith("greengrowth/") or rel in allowed, f"{rel} opens a write"
+
+
+def test_one_query_interface():
+    """Named $params only, and no SQL under two names (department_options was reporting_departments)."""
+    from greengrowth import queries
+
+    texts: dict[str, str] = {}
+    for name, sql in queries.SQL.items():
+        assert "?" not in sql, f"{name} uses a positional ? parameter"
+        norm = " ".join(sql.split())
+        assert norm not in texts, f"{name} and {texts.get(norm)} are the same query"
+        texts[norm] = name

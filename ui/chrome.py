@@ -161,7 +161,7 @@ ALL = "all"
 
 def theme_filter(ctx: Context, container=None) -> int | None:
     """Theme picker kept in ?theme= (None = all themes)."""
-    themes = load(dashboard_queries.themes, plan_id=ctx.plan_id)
+    themes = load(catalog_queries.themes, plan_id=ctx.plan_id)
     col = "title_en" if ctx.lang == "en" else "title_vi"
     names = {int(r.theme_no): f"{r.theme_no}. {getattr(r, col)}" for r in themes.itertuples()}
     names_all = {ALL: t("common.all_themes", ctx.lang)} | {str(k): v for k, v in names.items()}

@@ -48,6 +48,62 @@ SQL: dict[str, str] = {
     "department_indicators": """
         SELECT indicator_code, name_vi, name_en, unit_vi, unit_en, by_district
         FROM indicator WHERE plan_id = $plan AND department_code = $department ORDER BY indicator_code""",
+    # ---- the plan as the leadership pages show it --------------------------------------------
+    "coverage": """
+        WITH counted AS (
+            SELECT theme_no, group_code, grouping(group_code) = 1 AS whole_theme,
+                   count(*) FILTER (WHERE adopted) AS counted_adopted,
+                   count(*) AS counted_national
+            FROM activity WHERE plan_id = $plan
+            GROUP BY GROUPING SETS ((theme_no), (theme_no, group_code))
+        )
+        SELECT 'theme' AS level, t.theme_no, CAST(t.theme_no AS VARCHAR) AS code, t.title_vi,
+               t.title_en, t.stated_adopted, t.stated_national, c.counted_adopted,
+               c.counted_national
+        FROM theme t JOIN counted c ON c.theme_no = t.theme_no AND c.whole_theme
+        WHERE t.plan_id = $plan AND ($theme IS NULL OR t.theme_no = $theme)
+        UNION ALL
+        SELECT 'group', g.theme_no, g.group_code, g.title_vi, g.title_en, g.stated_adopted,
+               g.stated_national, c.counted_adopted, c.counted_national
+        FROM activity_group g JOIN counted c ON c.group_code = g.group_code AND NOT c.whole_theme
+        WHERE g.plan_id = $plan AND ($theme IS NULL OR g.theme_no = $theme)
+        ORDER BY theme_no, level DESC, code""",
+    "themes": """
+        SELECT theme_no, title_vi, title_en FROM theme WHERE plan_id = $plan ORDER BY theme_no""",
+    "groups": """
+        SELECT group_code, theme_no, title_vi, title_en FROM activity_group
+        WHERE plan_id = $plan ORDER BY group_code""",
+    "annual_rule": """
+        SELECT * FROM reporting_rule WHERE plan_id = $plan AND kind = 'annual_report'
+        ORDER BY rule_id LIMIT 1""",
+    "indicators": """
+        SELECT i.*, d.acronym AS department_acronym
+        FROM indicator i LEFT JOIN department d
+            ON d.plan_id = i.plan_id AND d.department_code = i.department_code
+        WHERE i.plan_id = $plan AND ($department IS NULL OR i.department_code = $department)
+        ORDER BY i.indicator_code""",
+    "catalog_activities": """
+        WITH leads AS (
+            SELECT l.activity_no, string_agg(d.acronym, ', ') AS lead, min(l.due_text_vi) AS due
+            FROM activity_lead l JOIN department d USING (plan_id, department_code)
+            WHERE l.plan_id = $plan GROUP BY ALL
+        ), tasks AS (
+            SELECT activity_no, string_agg(task_id, ', ' ORDER BY task_id) AS tasks
+            FROM priority_task_activity WHERE plan_id = $plan GROUP BY ALL
+        )
+        SELECT a.activity_no, a.theme_no, a.group_code, a.adopted, a.title_vi, a.title_en,
+               a.placement, l.lead, l.due, t.tasks
+        FROM activity a LEFT JOIN leads l USING (activity_no) LEFT JOIN tasks t USING (activity_no)
+        WHERE a.plan_id = $plan AND ($theme IS NULL OR a.theme_no = $theme)
+          AND ($search = '' OR strip_accents(lower(concat_ws(' ', a.activity_no, a.title_vi,
+                a.title_en, l.lead, a.group_code))) LIKE '%' || strip_accents(lower($search)) || '%')
+        ORDER BY a.activity_no""",
+    "findings": """
+        SELECT finding_id, kind, section, subject, text_vi, text_en FROM finding
+        WHERE plan_id = $plan
+          AND ($search = '' OR strip_accents(lower(concat_ws(' ', finding_id, subject, text_vi,
+                text_en))) LIKE '%' || strip_accents(lower($search)) || '%')
+        ORDER BY finding_id""",
     "reporting_departments": f"""
         SELECT * FROM ({REPORTING_DEPARTMENTS}) ORDER BY department_code""",
 }
@@ -75,3 +131,38 @@ def department_scope(con: duckdb.DuckDBPyConnection, plan_id: str, department_co
 def reporting_departments(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
     """Departments that have something to report: an activity, a priority task or an indicator."""
     return run(con, "reporting_departments", plan=plan_id)
+
+
+def coverage(con, plan_id: str, theme: int | None = None) -> pd.DataFrame:
+    """Per theme and group: the plan's stated a/b beside the counts in the catalog."""
+    return run(con, "coverage", plan=plan_id, theme=theme)
+
+
+def themes(con, plan_id: str) -> pd.DataFrame:
+    return run(con, "themes", plan=plan_id)
+
+
+def groups(con, plan_id: str) -> pd.DataFrame:
+    return run(con, "groups", plan=plan_id)
+
+
+def annual_rule(con, plan_id: str) -> dict | None:
+    """The plan's annual reporting deadline rule, or None when the plan sets none."""
+    frame = run(con, "annual_rule", plan=plan_id)
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def indicators(con, plan_id: str, department: str | None = None) -> pd.DataFrame:
+    return run(con, "indicators", plan=plan_id, department=department)
+
+
+def catalog_activities(
+    con, plan_id: str, theme: int | None = None, search: str = ""
+) -> pd.DataFrame:
+    """All 66 national activities with adoption, lead and priority tasks; accent-blind search."""
+    params = {"plan": plan_id, "theme": theme, "search": search.strip()}
+    return run(con, "catalog_activities", **params)
+
+
+def findings(con, plan_id: str, search: str = "") -> pd.DataFrame:
+    return run(con, "findings", plan=plan_id, search=search.strip())
