@@ -22,6 +22,7 @@ from greengrowth import queries, store
 from loaders import layout as L
 from loaders.ingest import ingest_bytes
 from loaders.template import build_template
+from tests.workbooks import fill_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_ID = "binh-duong-2018-2020"
@@ -74,17 +75,10 @@ def workbook(
     with store.connect() as con:
         template = build_template(con, PLAN_ID, department, period)
     wb = load_workbook(io.BytesIO(template))
-    for row in wb[L.SHEET_INFO].iter_rows(min_row=2):
-        if row[0].value == "reported_on":
-            row[2].value = date(period, 10, 1)
-        elif row[0].value == "prepared_by":
-            row[2].value = "Cán bộ thử nghiệm"
-    for row in wb[L.SHEET_ACTIVITIES].iter_rows(min_row=2):
-        if row[0].value is not None:
-            row[2].value, row[3].value = status, percent
-    for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
-        if row[0].value is not None:
-            row[4].value = status
+    info = L.info_cells(wb[L.SHEET_INFO])
+    info["reported_on"].value = date(period, 10, 1)
+    info["prepared_by"].value = "Cán bộ thử nghiệm"
+    fill_rows(wb, status, percent)
     if edit:
         edit(wb)
     out = io.BytesIO()

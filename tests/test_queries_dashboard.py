@@ -142,17 +142,22 @@ def _submit(
     [(code, year, value)] for earlier years."""
 
     def edit(wb):
-        for row in wb[L.SHEET_INFO].iter_rows(min_row=2):
-            if row[0].value == "reported_on":
-                row[2].value = reported_on
+        L.info_cells(wb[L.SHEET_INFO])["reported_on"].value = reported_on
         for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
-            if tasks and row[0].value in tasks:
-                row[4].value, row[6].value = tasks[row[0].value]
-        for row in wb[L.SHEET_INDICATORS].iter_rows(min_row=2):
-            if indicators and row[0].value in indicators:
-                row[5].value = indicators[row[0].value]
+            cell = L.cells(row, L.TASK_COLUMNS)
+            if tasks and cell["task_id"].value in tasks:
+                cell["status"].value, cell["completed_on"].value = tasks[cell["task_id"].value]
+        ws = wb[L.SHEET_INDICATORS]
+        for row in ws.iter_rows(min_row=2):
+            cell = L.cells(row, L.INDICATOR_COLUMNS)
+            if indicators and cell["indicator_code"].value in indicators:
+                cell["value"].value = indicators[cell["indicator_code"].value]
         for code, year, value in restated:  # an earlier year's figure, restated
-            wb[L.SHEET_INDICATORS].append([code, None, None, "Toàn tỉnh", year, value])
+            at = ws.max_row + 1
+            restate = {"indicator_code": code, "district_code": "Toàn tỉnh", "year": year,
+                       "value": value}  # fmt: skip
+            for field, v in restate.items():
+                ws.cell(row=at, column=L.position(L.INDICATOR_COLUMNS, field), value=v)
 
     data = good_workbook(con, department, period, edit=edit, status=status, percent=percent)
     uploaded = uploaded or datetime.combine(reported_on, datetime.min.time())

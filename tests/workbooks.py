@@ -23,21 +23,26 @@ def fill(
 ) -> bytes:
     """Fill every activity and task of a template, then apply `edit` to the workbook."""
     wb = load_workbook(io.BytesIO(template))
-    info = wb[L.SHEET_INFO]
-    for row in info.iter_rows(min_row=2):
-        if row[0].value == "reported_on":
-            row[2].value = date(2019, 10, 1)
-    for row in wb[L.SHEET_ACTIVITIES].iter_rows(min_row=2):
-        if row[0].value is not None:
-            row[2].value, row[3].value = status, percent
-    for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
-        if row[0].value is not None:
-            row[4].value = "Đang thực hiện"
+    L.info_cells(wb[L.SHEET_INFO])["reported_on"].value = date(2019, 10, 1)
+    fill_rows(wb, status, percent, task_status="Đang thực hiện")
     if edit:
         edit(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def fill_rows(wb: Workbook, status: str, percent: object, task_status: str | None = None) -> None:
+    """Every activity in one status and percent, every task in `task_status` (default: the same);
+    cells found by the field they fill (loaders.layout), as the app itself does."""
+    for row in wb[L.SHEET_ACTIVITIES].iter_rows(min_row=2):
+        cell = L.cells(row, L.ACTIVITY_COLUMNS)
+        if cell["activity_no"].value is not None:
+            cell["status"].value, cell["percent_complete"].value = status, percent
+    for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
+        cell = L.cells(row, L.TASK_COLUMNS)
+        if cell["task_id"].value is not None:
+            cell["status"].value = task_status or status
 
 
 def good_workbook(con, department: str = "DOIT", period: int = 2019, **kwargs) -> bytes:

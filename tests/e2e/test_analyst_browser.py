@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from loaders import layout as L
+from tests.workbooks import fill_rows
 
 MAIN = '[data-testid="stMainBlockContainer"]'
 NAV = '[data-testid="stSidebarNav"]'
@@ -62,17 +63,10 @@ def _nav(page, name: str) -> None:
 def _fill(template: bytes, broken: bool) -> bytes:
     """What a department does in Excel: every activity and task done, one typo if `broken`."""
     wb = load_workbook(io.BytesIO(template))
-    for row in wb[L.SHEET_INFO].iter_rows(min_row=2):
-        if row[0].value == "reported_on":
-            row[2].value = date(2020, 10, 5)
-        elif row[0].value == "prepared_by":
-            row[2].value = "Cán bộ Sở Xây dựng (thử nghiệm)"
-    for row in wb[L.SHEET_ACTIVITIES].iter_rows(min_row=2):
-        if row[0].value is not None:
-            row[2].value, row[3].value = "Hoàn thành", 100
-    for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
-        if row[0].value is not None:
-            row[4].value = "Hoàn thành"
+    info = L.info_cells(wb[L.SHEET_INFO])
+    info["reported_on"].value = date(2020, 10, 5)
+    info["prepared_by"].value = "Cán bộ Sở Xây dựng (thử nghiệm)"
+    fill_rows(wb, "Hoàn thành", 100)
     if broken:
         wb[L.SHEET_ACTIVITIES]["C2"] = "Xong rồi"
         wb[L.SHEET_ACTIVITIES]["D3"] = "gần xong"
