@@ -45,6 +45,14 @@ INFO_KEYS = {
     "prepared_by": ("Người lập báo cáo", True),
 }
 
+# The "Thông tin" sheet: one row per INFO_KEYS entry, its key, its label, and the value.
+INFO_COLUMNS = [
+    Column("key", "Mã", 18, editable=False, required=True),
+    Column("label", "Mục", 44, editable=False),
+    Column("value", "Giá trị", 40, required=True),
+]
+INFO_VALUE_LETTER = "C"  # where the value of an info row is, for problems
+
 ACTIVITY_COLUMNS = [
     Column("activity_no", "Số hoạt động", 10, editable=False, required=True),
     Column("title_vi", "Tên hoạt động", 60, editable=False),
@@ -93,4 +101,5 @@ def cells(row: tuple, columns: list[Column]) -> dict:
 
 def info_cells(ws) -> dict:
     """The "Thông tin" sheet's value cells by key (plan_id, reported_on, ...)."""
-    return {row[0].value: row[2] for row in ws.iter_rows(min_row=2) if row[0].value}
+    key, value = position(INFO_COLUMNS, "key") - 1, position(INFO_COLUMNS, "value") - 1
+    return {row[key].value: row[value] for row in ws.iter_rows(min_row=2) if row[key].value}

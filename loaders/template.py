@@ -176,7 +176,8 @@ def _guide(ws: Worksheet, plan: dict, department_name: str, period: int) -> None
 
 
 def _info(ws, plan_id, department_code, department_name, period, illustrative) -> None:
-    _headers(ws, ["Mã", "Mục", "Giá trị"], [18, 44, 40])
+    columns = L.INFO_COLUMNS
+    _headers(ws, [c.header_vi for c in columns], [c.width for c in columns])
     values = {
         "plan_id": plan_id,
         "department_code": department_code,
@@ -189,13 +190,15 @@ def _info(ws, plan_id, department_code, department_name, period, illustrative) -
     }
     editable_rows = []
     for key, (label, editable) in L.INFO_KEYS.items():
-        _append(ws, [key, label, values[key]])
+        _append_fields(ws, columns, {"key": key, "label": label, "value": values[key]})
         if editable:
             editable_rows.append(ws.max_row)
-    _lock_fill(ws, [1, 2], 2, ws.max_row)
+    _lock_fill(ws, [i for i, c in enumerate(columns, 1) if not c.editable], 2, ws.max_row)
+    value_col = L.position(columns, "value")
     for row in editable_rows:
-        ws.cell(row=row, column=3).protection = Protection(locked=False)
-        ws.cell(row=row, column=3).number_format = "dd/mm/yyyy" if row == editable_rows[0] else "@"
+        ws.cell(row=row, column=value_col).protection = Protection(locked=False)
+        fmt = "dd/mm/yyyy" if row == editable_rows[0] else "@"
+        ws.cell(row=row, column=value_col).number_format = fmt
     ws.protection.sheet = True
 
 

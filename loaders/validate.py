@@ -174,16 +174,22 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
     sheet = _Sheet(L.SHEET_INFO, rows, problems)
     values: dict[str, tuple[int, object]] = {}
     for r, row in sheet.rows():
-        key = clean_text(_cell(row, 0))
+        key = clean_text(_cell(row, L.position(L.INFO_COLUMNS, "key") - 1))
         if key in L.INFO_KEYS:
-            values[key] = (r, _cell(row, 2))
+            values[key] = (r, _cell(row, L.position(L.INFO_COLUMNS, "value") - 1))
 
     def need(key: str) -> tuple[int | None, object]:
         r, value = values.get(key, (None, None))
         if clean_text(value) == "":
             label = L.INFO_KEYS[key][0]
             problems.append(
-                problem("missing_info", sheet=L.SHEET_INFO, row=r, column="C", expected=label)
+                problem(
+                    "missing_info",
+                    sheet=L.SHEET_INFO,
+                    row=r,
+                    column=L.INFO_VALUE_LETTER,
+                    expected=label,
+                )
             )
             return r, None
         return r, value
@@ -197,14 +203,24 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
     plan = queries.plan(con, plan_id)
     if plan is None:
         problems.append(
-            problem("unknown_plan", sheet=L.SHEET_INFO, row=r_plan, column="C", value=plan_id)
+            problem(
+                "unknown_plan",
+                sheet=L.SHEET_INFO,
+                row=r_plan,
+                column=L.INFO_VALUE_LETTER,
+                value=plan_id,
+            )
         )
         return None
     codes = set(queries.run(con, "departments", plan=plan_id)["department_code"])
     if department not in codes:
         problems.append(
             problem(
-                "unknown_department", sheet=L.SHEET_INFO, row=r_dept, column="C", value=department
+                "unknown_department",
+                sheet=L.SHEET_INFO,
+                row=r_dept,
+                column=L.INFO_VALUE_LETTER,
+                value=department,
             )
         )
         return None
@@ -216,7 +232,7 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
                 "bad_period",
                 sheet=L.SHEET_INFO,
                 row=r_period,
-                column="C",
+                column=L.INFO_VALUE_LETTER,
                 value=period_raw,
                 expected=span,
             )
@@ -228,7 +244,13 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
         parsed.reported_on = parse_date(reported)
     except ValueError:
         problems.append(
-            problem("bad_date", sheet=L.SHEET_INFO, row=r_date, column="C", value=reported)
+            problem(
+                "bad_date",
+                sheet=L.SHEET_INFO,
+                row=r_date,
+                column=L.INFO_VALUE_LETTER,
+                value=reported,
+            )
         )
     if parsed.reported_on and parsed.reported_on > today:
         problems.append(
@@ -236,7 +258,7 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
                 "future_date",
                 sheet=L.SHEET_INFO,
                 row=r_date,
-                column="C",
+                column=L.INFO_VALUE_LETTER,
                 value=parsed.reported_on.strftime("%d/%m/%Y"),
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from greengrowth import charts
+from greengrowth import charts, queries
 from greengrowth.i18n import fmt_date, t
 from greengrowth.queries import catalog as catalog_queries
 from ui.chrome import plan_and_period, show_chart, show_table, theme_filter
@@ -76,7 +76,7 @@ with tab_cov:
     cov = load(catalog_queries.coverage, plan_id=ctx.plan_id, theme=theme)
     show_chart(charts.coverage(cov, lang=L, source=ctx.plan_source), "plan-coverage", ctx)
 with tab_rules:
-    rules = load(catalog_queries.run, "reporting_rules", plan=ctx.plan_id)
+    rules = load(queries.run, "reporting_rules", plan=ctx.plan_id)
     show_table(
         rules,
         {

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from greengrowth import clock
+from greengrowth import clock, queries
 from greengrowth.auth import Account
 from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
@@ -50,7 +50,7 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
     Returns (plan_id, plan row, latest period with data or None), or None with a message when no
     plan is loaded.
     """
-    plans = load(catalog_queries.run, "plans")
+    plans = load(queries.run, "plans")
     if plans.empty:
         st.error(t("common.no_plan", lang))
         return None

@@ -1,7 +1,8 @@
 """Cached access to the store, keyed by the data version, so reruns never recompute unchanged results.
 
-Pages call `load(fn, *args)` with a function from greengrowth.queries; the result is cached per database
-file, data version and arguments. Any write (upload, withdrawal, catalog reload) bumps the version.
+Pages call `load(fn, plan_id=..., period=...)` with a function from greengrowth.queries (keywords, so
+a parameter never lands in the wrong place); the result is cached per database file, data version and
+arguments. Any write (upload, withdrawal, catalog reload) bumps the version.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def _cached(db: str, version: int, func: str, args: tuple, kwargs: tuple = ()):
 
 
 def load(fn: Callable, *args, **kwargs):
-    """Result of fn(con, *args, **kwargs), cached until the data changes. Prefer keywords."""
+    """Result of fn(con, *args, **kwargs), cached until the data changes. Pass parameters as keywords
+    (positional: only the name for queries.run); tests/test_docs_and_architecture.py checks it."""
     key = f"{fn.__module__}.{fn.__qualname__}"
     return _cached(db_file(), data_version(), key, tuple(args), tuple(sorted(kwargs.items())))
 

@@ -109,51 +109,51 @@ SQL: dict[str, str] = {
 }
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    """Run one of this module's named queries with $name parameters."""
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """One of this module's named queries (callers outside use greengrowth.queries.run)."""
     return run_sql(con, SQL[name], params)
 
 
 def plan(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict | None:
-    frame = run(con, "plan", plan=plan_id)
+    frame = _run(con, "plan", plan=plan_id)
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def department_scope(con: duckdb.DuckDBPyConnection, plan_id: str, department_code: str) -> dict:
     """What one department reports on: its activities, priority tasks and indicators."""
     return {
-        "activities": run(con, "department_activities", plan=plan_id, department=department_code),
-        "tasks": run(con, "department_tasks", plan=plan_id, department=department_code),
-        "indicators": run(con, "department_indicators", plan=plan_id, department=department_code),
+        "activities": _run(con, "department_activities", plan=plan_id, department=department_code),
+        "tasks": _run(con, "department_tasks", plan=plan_id, department=department_code),
+        "indicators": _run(con, "department_indicators", plan=plan_id, department=department_code),
     }
 
 
 def reporting_departments(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
     """Departments that have something to report: an activity, a priority task or an indicator."""
-    return run(con, "reporting_departments", plan=plan_id)
+    return _run(con, "reporting_departments", plan=plan_id)
 
 
 def coverage(con, plan_id: str, theme: int | None = None) -> pd.DataFrame:
     """Per theme and group: the plan's stated a/b beside the counts in the catalog."""
-    return run(con, "coverage", plan=plan_id, theme=theme)
+    return _run(con, "coverage", plan=plan_id, theme=theme)
 
 
 def themes(con, plan_id: str) -> pd.DataFrame:
-    return run(con, "themes", plan=plan_id)
+    return _run(con, "themes", plan=plan_id)
 
 
 def groups(con, plan_id: str) -> pd.DataFrame:
-    return run(con, "groups", plan=plan_id)
+    return _run(con, "groups", plan=plan_id)
 
 
 def annual_rule(con, plan_id: str) -> dict | None:
     """The plan's annual reporting deadline rule, or None when the plan sets none."""
-    frame = run(con, "annual_rule", plan=plan_id)
+    frame = _run(con, "annual_rule", plan=plan_id)
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def indicators(con, plan_id: str, department: str | None = None) -> pd.DataFrame:
-    return run(con, "indicators", plan=plan_id, department=department)
+    return _run(con, "indicators", plan=plan_id, department=department)
 
 
 def catalog_activities(
@@ -161,8 +161,8 @@ def catalog_activities(
 ) -> pd.DataFrame:
     """All 66 national activities with adoption, lead and priority tasks; accent-blind search."""
     params = {"plan": plan_id, "theme": theme, "search": search.strip()}
-    return run(con, "catalog_activities", **params)
+    return _run(con, "catalog_activities", **params)
 
 
 def findings(con, plan_id: str, search: str = "") -> pd.DataFrame:
-    return run(con, "findings", plan=plan_id, search=search.strip())
+    return _run(con, "findings", plan=plan_id, search=search.strip())

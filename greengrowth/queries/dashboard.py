@@ -338,8 +338,8 @@ SQL: dict[str, str] = {
 }
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    """Run one of this module's named queries with $name parameters (only the ones it uses)."""
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """One of this module's named queries (callers outside use greengrowth.queries.run)."""
     return run_sql(con, SQL[name], params)
 
 
@@ -350,12 +350,12 @@ def _day(today: date | None) -> date:
 
 def latest_period(con: duckdb.DuckDBPyConnection, plan_id: str) -> int | None:
     """The latest period that has any current submission: the default view follows the data."""
-    periods = run(con, "periods_with_data", plan=plan_id)["period"]
+    periods = _run(con, "periods_with_data", plan=plan_id)["period"]
     return None if periods.empty else int(periods.max())
 
 
 def activity_period_status(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "activity_period_status", plan=plan_id, period=period)
+    return _run(con, "activity_period_status", plan=plan_id, period=period)
 
 
 def activity_status_history(
@@ -375,7 +375,7 @@ def activity_status_history(
         "department": department,
         "period": period,
     }
-    return run(con, "activity_status_history", **params)
+    return _run(con, "activity_status_history", **params)
 
 
 def activity_statuses(
@@ -394,31 +394,31 @@ def activity_statuses(
         "group": group,
         "department": department,
     }
-    return run(con, "activity_statuses", **params)
+    return _run(con, "activity_statuses", **params)
 
 
 def overview_headline(con, plan_id: str, period: int) -> dict:
     """Adopted x/66 and the count of adopted activities in each status for one period."""
-    return run(con, "overview_headline", plan=plan_id, period=period).iloc[0].to_dict()
+    return _run(con, "overview_headline", plan=plan_id, period=period).iloc[0].to_dict()
 
 
 def status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "status_counts", plan=plan_id, period=period)
+    return _run(con, "status_counts", plan=plan_id, period=period)
 
 
 def status_by_period(con, plan_id: str, period: int) -> pd.DataFrame:
     """Per plan year up to `period` and status: number of adopted activities."""
-    return run(con, "status_by_period", plan=plan_id, period=period)
+    return _run(con, "status_by_period", plan=plan_id, period=period)
 
 
 def progress_by_theme(con, plan_id: str, period: int) -> pd.DataFrame:
     """Per theme and status: number of adopted activities and their mean percent complete."""
-    return run(con, "progress_by_theme", plan=plan_id, period=period)
+    return _run(con, "progress_by_theme", plan=plan_id, period=period)
 
 
 def progress_by_group(con, plan_id: str, period: int, theme: int | None = None) -> pd.DataFrame:
     """Per activity group and status (theme 1 has no groups: its code is the theme number)."""
-    return run(con, "progress_by_group", plan=plan_id, period=period, theme=theme)
+    return _run(con, "progress_by_group", plan=plan_id, period=period, theme=theme)
 
 
 def reporting_status(
@@ -431,7 +431,7 @@ def reporting_status(
     """Every (year <= period, expected department): received date and on_time / late / missing /
     not_due (no report, deadline after `today`) / received (the plan sets no deadline)."""
     params = {"plan": plan_id, "period": period, "department": department, "today": _day(today)}
-    return run(con, "reporting_status", **params)
+    return _run(con, "reporting_status", **params)
 
 
 def reporting_summary(
@@ -443,27 +443,27 @@ def reporting_summary(
 ) -> pd.DataFrame:
     """Per year: expected, received, on time, late, missing, not due (DHIS2's reporting-rate view)."""
     params = {"plan": plan_id, "period": period, "department": department, "today": _day(today)}
-    return run(con, "reporting_summary", **params)
+    return _run(con, "reporting_summary", **params)
 
 
 def department_summary(con, plan_id: str, period: int, today: date | None = None) -> pd.DataFrame:
     """One row per department, plus one row (code NULL) for the activities with no lead."""
-    return run(con, "department_summary", plan=plan_id, period=period, today=_day(today))
+    return _run(con, "department_summary", plan=plan_id, period=period, today=_day(today))
 
 
 def department_status_counts(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "department_status_counts", plan=plan_id, period=period)
+    return _run(con, "department_status_counts", plan=plan_id, period=period)
 
 
 def priority_tasks(con, plan_id: str, period: int, department: str | None = None) -> pd.DataFrame:
     """Every 2018 priority task with its status now, at its deadline, and its outcome."""
     params = {"plan": plan_id, "period": period, "department": department}
-    return run(con, "priority_tasks", **params)
+    return _run(con, "priority_tasks", **params)
 
 
 def priority_headline(con, plan_id: str, period: int) -> dict:
     """Counts of 2018 priority tasks: completed as of `period`, by outcome, and the deadline."""
-    return run(con, "priority_headline", plan=plan_id, period=period).iloc[0].to_dict()
+    return _run(con, "priority_headline", plan=plan_id, period=period).iloc[0].to_dict()
 
 
 def reporting_year(con, plan_id: str, period: int, today: date | None = None) -> dict:
@@ -477,12 +477,12 @@ def reporting_year(con, plan_id: str, period: int, today: date | None = None) ->
 
 
 def priority_outcomes_by_department(con, plan_id: str, period: int) -> pd.DataFrame:
-    return run(con, "priority_outcomes_by_department", plan=plan_id, period=period)
+    return _run(con, "priority_outcomes_by_department", plan=plan_id, period=period)
 
 
 def indicator_values(con, plan_id: str, period: int, indicator: str | None = None) -> pd.DataFrame:
     """Province-wide values of every indicator (or one), as known up to `period`."""
-    return run(con, "indicator_values", plan=plan_id, period=period, indicator=indicator)
+    return _run(con, "indicator_values", plan=plan_id, period=period, indicator=indicator)
 
 
 def indicator_progress(con, plan_id: str, period: int, department: str | None = None):
@@ -495,9 +495,9 @@ def indicator_progress(con, plan_id: str, period: int, department: str | None = 
 
 def indicator_district_values(con, plan_id: str, period: int, indicator: str) -> pd.DataFrame:
     params = {"plan": plan_id, "indicator": indicator, "period": period}
-    return run(con, "indicator_district_values", **params)
+    return _run(con, "indicator_district_values", **params)
 
 
 def data_date(con, plan_id: str) -> dict:
     """Date of the newest report in the current data, and whether any of it is illustrative."""
-    return run(con, "data_date", plan=plan_id).iloc[0].to_dict()
+    return _run(con, "data_date", plan=plan_id).iloc[0].to_dict()

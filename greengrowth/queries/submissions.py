@@ -54,40 +54,40 @@ SQL: dict[str, str] = {
 }
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
-    """Run one of this module's named queries with $name parameters."""
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """One of this module's named queries (callers outside use greengrowth.queries.run)."""
     return run_sql(con, SQL[name], params)
 
 
 def submission_rows(con: duckdb.DuckDBPyConnection, submission: int) -> dict[str, pd.DataFrame]:
     """Everything one submission reported, table by table."""
     return {
-        "activities": run(con, "submission_activity_rows", submission=submission),
-        "spending": run(con, "submission_spending_rows", submission=submission),
-        "tasks": run(con, "submission_task_rows", submission=submission),
-        "indicators": run(con, "submission_indicator_rows", submission=submission),
+        "activities": _run(con, "submission_activity_rows", submission=submission),
+        "spending": _run(con, "submission_spending_rows", submission=submission),
+        "tasks": _run(con, "submission_task_rows", submission=submission),
+        "indicators": _run(con, "submission_indicator_rows", submission=submission),
     }
 
 
 def submission_history(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
     """Every submission of a plan, newest first, with its state (current, superseded, withdrawn)."""
-    return run(con, "submission_history", plan=plan_id)
+    return _run(con, "submission_history", plan=plan_id)
 
 
 def submission(con: duckdb.DuckDBPyConnection, submission: int) -> dict | None:
     """One submission (from the submissions view), or None."""
-    frame = run(con, "submission", submission=submission)
+    frame = _run(con, "submission", submission=submission)
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
 def submission_events(con: duckdb.DuckDBPyConnection, submission: int) -> pd.DataFrame:
     """What happened to one submission, oldest first."""
-    return run(con, "submission_events", submission=submission)
+    return _run(con, "submission_events", submission=submission)
 
 
 def current_submission(
     con: duckdb.DuckDBPyConnection, plan_id: str, department: str, period: int
 ) -> int | None:
     """The id of the current submission for a department and period, or None."""
-    frame = run(con, "current_submission", plan=plan_id, department=department, period=period)
+    frame = _run(con, "current_submission", plan=plan_id, department=department, period=period)
     return None if frame.empty else int(frame["submission_id"].iloc[0])
