@@ -88,6 +88,8 @@ if actions.withdraw is not None and actions.withdraw.code in {"not_signed_in", "
     st.stop()
 if actions.withdraw is None:
     withdraw_box(user, picked, L, FLASH_KEY)
+else:  # e.g. withdrawn meanwhile in another tab: say so rather than hide it
+    st.caption(actions.withdraw.message(L))
 if actions.correct is not None:
     if actions.correct.code == "not_current":
         st.caption(actions.correct.message(L))

@@ -439,3 +439,20 @@ def test_history_in_english(demo_db) -> None:
     assert texts(at, "title") == ["Submission history"]
     assert "Status" in at.dataframe[0].value.columns
     assert at.button(key="withdraw_submit").label == "Withdraw"
+
+
+def test_a_submission_withdrawn_meanwhile_says_so(demo_db) -> None:
+    """Withdrawn in another tab (or the CLI) between two clicks: the page says why, no generic error."""
+    from greengrowth.auth import Account
+    from loaders import service
+
+    new = store_upload(workbook("DOIT", 2019), "hai-tab.xlsx")
+    at = open_page("pages/history.py", user="demo")
+    at.selectbox(key="history_pick").set_value(new).run()
+    at.text_area(key="withdraw_reason").input("Nộp nhầm")
+    with store.connect() as con:
+        service.withdraw(con, Account("khac", "Khác", "admin", ("*",)), new, "tab khác")
+    at.button(key="withdraw_submit").click().run()
+    assert not at.exception
+    assert f"Lần nộp số {new} đã được rút." in [c.value for c in at.caption]
+    assert not texts(at, "error")
