@@ -7,6 +7,7 @@ path. A file is identified by its SHA-256: the very same bytes are never stored 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -117,13 +118,20 @@ def store_prepared(
     *,
     now: datetime | None = None,
     derived_from: int | None = None,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> IngestResult:
-    """Store a prepared ("would_accept") result in one transaction; the original bytes are kept."""
+    """Store a prepared ("would_accept") result in one transaction; the original bytes are kept.
+
+    `guard(con)` runs inside the transaction before anything is written: the service re-checks its
+    rules there, so nothing decided earlier can have changed underneath (it raises to refuse).
+    """
     if result.outcome != "would_accept" or result.parsed is None:
         raise ValueError(f"only a checked, acceptable workbook can be stored ({result.outcome})")
     now = now or clock.now()
     store.save_original(data, result.sha256, store.database_file(con))
     with store.transaction(con):
+        if guard is not None:
+            guard(con)
         result.submission_id = _insert(con, result.parsed, result, uploaded_by, now, derived_from)
     result.outcome = "accepted"
     return result
@@ -181,12 +189,16 @@ def withdraw(
     actor: str,
     reason: str,
     now: datetime | None = None,
+    guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> None:
-    """Mark a submission withdrawn (recorded as an event); the previous one becomes current again."""
+    """Mark a submission withdrawn (recorded as an event); the previous one becomes current again.
+    `guard(con)` runs inside the transaction first (see store_prepared)."""
     if not reason.strip():
         raise ServiceError("reason_required")
     with store.transaction(con):
         # Checked inside the transaction, so two people withdrawing at once cannot both succeed.
+        if guard is not None:
+            guard(con)
         row = queries.submissions.submission(con, submission_id)
         if row is None:
             raise ServiceError("not_found", id=submission_id)

@@ -161,8 +161,13 @@ def commit(
     result = check(con, account, data, file_name, now=now)
     if result.outcome != "would_accept":
         return result
+    p = result.parsed
+
+    def guard(con: duckdb.DuckDBPyConnection) -> None:  # the rules again, inside the transaction
+        authorize(account, "upload", p.plan_id, p.department_code, p.period)
+
     with _StoreEdge(f"storing {file_name}"):
-        return store_prepared(con, data, result, account.username, now=now)
+        return store_prepared(con, data, result, account.username, now=now, guard=guard)
 
 
 def _source(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict:
@@ -185,8 +190,16 @@ def withdraw(
         raise ServiceError("reason_required")
     with _StoreEdge(f"withdrawing {submission_id}"):
         old = _source(con, submission_id)
-        authorize(account, "withdraw", old["plan_id"], old["department_code"], int(old["period"]))
-        _withdraw(con, submission_id, account.username, reason, now=now)
+        key = (old["plan_id"], old["department_code"], int(old["period"]))
+        authorize(account, "withdraw", *key)
+        _withdraw(
+            con,
+            submission_id,
+            account.username,
+            reason,
+            now=now,
+            guard=lambda con: authorize(account, "withdraw", *key),
+        )
         return queries.submissions.current_submission(
             con, old["plan_id"], old["department_code"], int(old["period"])
         )
@@ -223,7 +236,8 @@ def correct(
     now = now or clock.now()
     with _StoreEdge(f"correcting {submission_id}"):
         old = _source(con, submission_id)
-        authorize(account, "correct", old["plan_id"], old["department_code"], int(old["period"]))
+        key = (old["plan_id"], old["department_code"], int(old["period"]))
+        authorize(account, "correct", *key)
         _correctable(con, old)
         rows = queries.submission_rows(con, submission_id)
         edited = {
@@ -238,8 +252,13 @@ def correct(
             raise ServiceError("no_changes", "correct")
         if dry_run or result.outcome != "would_accept":
             return result
+
+        def guard(con: duckdb.DuckDBPyConnection) -> None:  # nothing changed underneath
+            authorize(account, "correct", *key)
+            _correctable(con, _source(con, submission_id))
+
         return store_prepared(
-            con, data, result, account.username, now=now, derived_from=submission_id
+            con, data, result, account.username, now=now, derived_from=submission_id, guard=guard
         )
 
 

@@ -155,3 +155,29 @@ def test_typed_text_that_looks_like_a_formula_survives_a_correction_of_another_r
     ]
     assert [c.value for c in cells] == FORMULA_LIKE
     assert all(c.data_type == "s" for c in cells)  # text, never "f" (formula)
+
+
+def test_rules_are_checked_again_inside_the_write_transaction(con, monkeypatch):
+    """A correction prepared while its source was current, but withdrawn before it is stored (another
+    tab, the CLI), is refused inside the transaction: nothing is stored."""
+    from loaders import ingest
+
+    own = current(con, "DOIT", 2019)
+    acts = queries.submission_rows(con, own)["activities"].copy()
+    acts.loc[0, "done_text"] = "sửa trong lúc người khác rút"
+    real_prepare = service.prepare
+
+    def prepare_then_someone_withdraws(*args, **kwargs):
+        result = real_prepare(*args, **kwargs)
+        ingest.withdraw(con, own, "nguoi-khac", "rút song song", now=NOW)
+        return result
+
+    monkeypatch.setattr(service, "prepare", prepare_then_someone_withdraws)
+    before = snapshot(con)
+    with pytest.raises(ServiceError) as info:
+        service.correct(con, ADMIN, own, activities=acts, now=NOW)
+    assert info.value.code == "withdrawn"
+    after = snapshot(con)
+    assert (
+        after[0] == before[0] and after[2:] == before[2:]
+    )  # only the other tab's withdrawal event
