@@ -52,11 +52,19 @@ CheckResult = IngestResult
 
 
 def authorize(
-    account: Account | None, action: str, plan_id: str, department_code: str, period: int
+    account: Account | None,
+    action: str,
+    plan_id: str,
+    department_code: str,
+    period: int,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> None:
     """Raise ServiceError unless `account` may `action` the report of a department and period.
 
-    The one place every permission is decided (web, CLI, corrections alike).
+    The one place every permission is decided (web, CLI, corrections alike). `con` is the store, for
+    rules that depend on what is stored (the reporting cycle's approval lock); every write path
+    passes it, inside its transaction as well as before.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
@@ -69,11 +77,17 @@ def authorize(
 
 
 def refusal(
-    account: Account | None, action: str, plan_id: str, department_code: str, period: int
+    account: Account | None,
+    action: str,
+    plan_id: str,
+    department_code: str,
+    period: int,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> ServiceError | None:
     """Why `account` may not do `action` (the error authorize would raise), or None if it may."""
     try:
-        authorize(account, action, plan_id, department_code, period)
+        authorize(account, action, plan_id, department_code, period, con=con)
     except ServiceError as exc:
         return exc
     return None
@@ -141,7 +155,7 @@ def check(
         result = prepare(con, data, file_name, now=now)
     if result.parsed is not None and result.outcome == "would_accept":
         p = result.parsed
-        authorize(account, "upload", p.plan_id, p.department_code, p.period)
+        authorize(account, "upload", p.plan_id, p.department_code, p.period, con=con)
     return result
 
 
@@ -164,7 +178,7 @@ def commit(
     p = result.parsed
 
     def guard(con: duckdb.DuckDBPyConnection) -> None:  # the rules again, inside the transaction
-        authorize(account, "upload", p.plan_id, p.department_code, p.period)
+        authorize(account, "upload", p.plan_id, p.department_code, p.period, con=con)
 
     with _StoreEdge(f"storing {file_name}"):
         return store_prepared(con, data, result, account.username, now=now, guard=guard)
@@ -191,14 +205,14 @@ def withdraw(
     with _StoreEdge(f"withdrawing {submission_id}"):
         old = _source(con, submission_id)
         key = (old["plan_id"], old["department_code"], int(old["period"]))
-        authorize(account, "withdraw", *key)
+        authorize(account, "withdraw", *key, con=con)
         _withdraw(
             con,
             submission_id,
             account.username,
             reason,
             now=now,
-            guard=lambda con: authorize(account, "withdraw", *key),
+            guard=lambda con: authorize(account, "withdraw", *key, con=con),
         )
         return queries.submissions.current_submission(
             con, old["plan_id"], old["department_code"], int(old["period"])
@@ -237,7 +251,7 @@ def correct(
     with _StoreEdge(f"correcting {submission_id}"):
         old = _source(con, submission_id)
         key = (old["plan_id"], old["department_code"], int(old["period"]))
-        authorize(account, "correct", *key)
+        authorize(account, "correct", *key, con=con)
         _correctable(con, old)
         rows = queries.submission_rows(con, submission_id)
         edited = {
@@ -254,7 +268,7 @@ def correct(
             return result
 
         def guard(con: duckdb.DuckDBPyConnection) -> None:  # nothing changed underneath
-            authorize(account, "correct", *key)
+            authorize(account, "correct", *key, con=con)
             _correctable(con, _source(con, submission_id))
 
         return store_prepared(
@@ -276,10 +290,10 @@ def submission_actions(
     """The history page's question, answered by the same rules the actions themselves apply."""
     old = _source(con, submission_id)
     key = (old["plan_id"], old["department_code"], int(old["period"]))
-    denied = refusal(account, "withdraw", *key)
+    denied = refusal(account, "withdraw", *key, con=con)
     if denied is None and old["status"] == "withdrawn":
         denied = ServiceError("already_withdrawn", id=submission_id)
-    fix = refusal(account, "correct", *key)
+    fix = refusal(account, "correct", *key, con=con)
     if fix is None:
         try:
             _correctable(con, old)
