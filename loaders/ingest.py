@@ -1,7 +1,9 @@
-"""Read, validate and store one workbook: all of it or nothing.
+"""The ingest engine: read, validate and diff one workbook (prepare), then store it, all of it or
+nothing (store_prepared).
 
-The same function serves the CLI, the upload page and the demo builder, so the demo exercises the real
-path. A file is identified by its SHA-256: the very same bytes are never stored twice.
+People reach it only through the analyst service (loaders.service), which decides who may store what;
+the CLI, the upload page, corrections and the demo builder all go that way, so the demo exercises the
+real path. A file is identified by its SHA-256: the very same bytes are never stored twice.
 """
 
 from __future__ import annotations
