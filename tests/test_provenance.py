@@ -413,3 +413,68 @@ def test_rule_sentences_mark_summaries_and_inferred_years(catalog):
     assert "Các năm 2018–2020 là suy luận" in vi and "(mục V.4)" in vi
     en = provenance.rule_basis_text(rules["department-plan"], "en")
     assert en.startswith("Summary, not the plan's words.") and "inferred" not in en
+
+
+# ---- the pages ------------------------------------------------------------------------------------
+
+
+def _page(db, monkeypatch, page: str, **params: str):
+    from tests.test_pages_leadership import _app
+
+    return _app(db, monkeypatch, page, **params)
+
+
+def _page_text(at) -> str:
+    from tests.test_pages_leadership import _text
+
+    return _text(at)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_indicators_page_says_which_indicators_the_plan_sets(demo_db, monkeypatch, lang):
+    params = {"lang": lang} if lang == "en" else {}
+    at = _page(demo_db, monkeypatch, "pages/indicators.py", indicator="training_courses", **params)
+    assert not at.exception, at.exception
+    with store.connect(demo_db) as con:
+        basis = catalog_queries.run(con, "indicator_basis", {"plan": PLAN_ID})
+    table = at.dataframe[0].value
+    header = {"vi": "Nguồn gốc", "en": "Basis"}[lang]
+    labels = dict(zip(table.iloc[:, 0], table[header], strict=True))
+    names = dict(zip(basis["indicator_code"], basis[f"name_{lang}"], strict=True))
+    for code, b in zip(basis["indicator_code"], basis["basis"], strict=True):
+        assert labels[names[code]] == provenance.basis_label(b, lang)
+    info = "\n".join(str(e.value) for e in at.info)
+    quote = basis.set_index("indicator_code").loc["training_courses", "basis_quote_vi"]
+    assert f"“{quote}”" in info and "V.3.2" in info
+    at = _page(demo_db, monkeypatch, "pages/indicators.py", indicator="trainees", **params)
+    info = "\n".join(str(e.value) for e in at.info)
+    chosen = {
+        "vi": "Chỉ tiêu theo dõi do tỉnh chọn, kế hoạch không quy định.",
+        "en": "Monitoring indicator chosen by the province; the plan does not set it.",
+    }[lang]
+    steward = {"vi": "Sở Kế hoạch và Đầu tư", "en": "Department of Planning and Investment"}[lang]
+    assert chosen in info and steward in info and "“" not in info
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_plan_page_shows_basis_rules_and_the_new_findings(demo_db, monkeypatch, lang):
+    params = {"lang": lang} if lang == "en" else {}
+    at = _page(demo_db, monkeypatch, "pages/plan.py", **params)
+    assert not at.exception, at.exception
+    text = _page_text(at)
+    catalog = load_catalog(PLAN_ID)
+    for row in catalog["indicators"].to_dict("records"):
+        assert row[f"name_{lang}"] in text
+        assert provenance.indicator_basis_text(row, lang).split(".")[0] in text
+    stated = catalog["indicators"].set_index("indicator_code").loc["training_courses"]
+    assert f"“{stated['basis_quote_vi']}”" in text
+    for rule in catalog.meta["reporting_rules"]:
+        assert rule["quote_vi"] in text
+    summary = {
+        "vi": "Tóm tắt, không phải lời văn của kế hoạch",
+        "en": "Summary, not the plan's words",
+    }
+    inferred = {"vi": "Các năm 2018–2020 là suy luận", "en": "The years 2018–2020 are inferred"}
+    assert summary[lang] in text and inferred[lang] in text
+    findings = at.dataframe[1].value
+    assert {"F24", "F25", "F26"} <= set(findings.iloc[:, 0])
