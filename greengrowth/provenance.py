@@ -54,15 +54,15 @@ def indicator_basis_text(row: Mapping, lang: str) -> str:
         refs = refs_text(row.get("chosen_for"), lang)
         if refs:
             parts.append(t("provenance.monitors", lang, refs=refs))
-        steward = row.get(f"steward_name_{lang}")
-        steward = row.get("steward") if _blank(steward) else steward
-        if not _blank(steward):
-            parts.append(t("provenance.steward", lang, name=steward))
     else:
         return t("provenance.unknown_text", lang)
     note = row.get(f"basis_note_{lang}")
     if not _blank(note):
         parts.append(str(note))
+    steward = row.get(f"steward_name_{lang}")
+    steward = row.get("steward") if _blank(steward) else steward
+    if basis == "chosen" and not _blank(steward):
+        parts.append(t("provenance.steward", lang, name=steward))
     if not _blank(row.get("retired_from")):
         parts.append(t("provenance.retired", lang, year=int(row["retired_from"])))
     return " ".join(parts)

@@ -105,6 +105,8 @@ with tab_rules:
         L,
     )
     for rule in rules.to_dict("records"):
+        description = rule["description_en" if L == "en" else "description_vi"]
         st.markdown(
-            f"- **{t('column.section', L)} {rule['source_section']}**: {rule['basis_text']}"
+            f"- **{description}** ({t('column.section', L)} {rule['source_section']})  \n"
+            f"  {rule['basis_text']}"
         )
