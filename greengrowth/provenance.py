@@ -19,10 +19,10 @@ def _blank(value: object) -> bool:
     return value is None or value != value or (isinstance(value, str) and not value.strip())  # noqa: PLR0124
 
 
-def basis_label(basis: object, lang: str) -> str:
-    """Short label for a table cell: set by the plan / chosen by the province / not recorded."""
+def basis_label(basis: object, lang: str, *, short: bool = False) -> str:
+    """Set by the plan / chosen by the province / not recorded; `short` for a narrow table cell."""
     key = basis if basis in ("stated", "chosen") else "unknown"
-    return t(f"provenance.basis.{key}", lang)
+    return t(f"provenance.{'basis_short' if short else 'basis'}.{key}", lang)
 
 
 def refs_text(chosen_for: object, lang: str) -> str:
@@ -34,9 +34,9 @@ def refs_text(chosen_for: object, lang: str) -> str:
     return ", ".join(parts)
 
 
-def indicator_basis_label(row: Mapping, lang: str) -> str:
-    """The table cell: the basis, and 'retired from YEAR' when the indicator is retired."""
-    label = basis_label(row.get("basis"), lang)
+def indicator_basis_label(row: Mapping, lang: str, *, short: bool = False) -> str:
+    """The basis, and 'retired from YEAR' when the indicator is retired."""
+    label = basis_label(row.get("basis"), lang, short=short)
     if not _blank(row.get("retired_from")):
         label += f" ({t('provenance.retired_short', lang, year=int(row['retired_from']))})"
     return label
@@ -73,6 +73,7 @@ def indicator_basis_table(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = indicators.to_dict("records")
     return indicators.assign(
         basis_label=[indicator_basis_label(r, lang) for r in rows],
+        basis_short=[indicator_basis_label(r, lang, short=True) for r in rows],
         basis_text=[indicator_basis_text(r, lang) for r in rows],
     )
 
@@ -116,7 +117,8 @@ def rule_basis_table(rules: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def with_basis(indicators: pd.DataFrame, basis: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """`indicators` (any frame with indicator_code) with `basis_label` and `basis_text` beside each
+    """`indicators` (any frame with indicator_code) with `basis_label`, `basis_short`, `basis_text` by each
     row, worded from `basis` (the catalog query `indicator_basis`, which names the steward)."""
-    words = indicator_basis_table(basis, lang)[["indicator_code", "basis_label", "basis_text"]]
+    words = indicator_basis_table(basis, lang)
+    words = words[["indicator_code", "basis_label", "basis_short", "basis_text"]]
     return indicators.merge(words, on="indicator_code", how="left")

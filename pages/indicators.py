@@ -34,7 +34,7 @@ show_table(
     {
         name_col: ("column.indicator", "text"),
         unit_col: ("column.unit", "text"),
-        "basis_label": ("provenance.column.basis", "text"),
+        "basis_short": ("provenance.column.basis", "text"),
         "department_acronym": ("column.lead", "text"),
         "current_year": ("column.year", "year"),
         "current_value": ("column.latest_value", "number"),

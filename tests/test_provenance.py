@@ -442,7 +442,7 @@ def test_indicators_page_says_which_indicators_the_plan_sets(demo_db, monkeypatc
     labels = dict(zip(table.iloc[:, 0], table[header], strict=True))
     names = dict(zip(basis["indicator_code"], basis[f"name_{lang}"], strict=True))
     for code, b in zip(basis["indicator_code"], basis["basis"], strict=True):
-        assert labels[names[code]] == provenance.basis_label(b, lang)
+        assert labels[names[code]] == provenance.basis_label(b, lang, short=True)
     info = "\n".join(str(e.value) for e in at.info)
     quote = basis.set_index("indicator_code").loc["training_courses", "basis_quote_vi"]
     assert f"“{quote}”" in info and "V.3.2" in info
