@@ -69,7 +69,7 @@ def indicator_basis_text(row: Mapping, lang: str) -> str:
 
 
 def indicator_basis_table(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The indicators with two display columns added: `basis_label` and `basis_text`."""
+    """The indicators with display columns added: `basis_label`, `basis_short`, `basis_text`."""
     rows = indicators.to_dict("records")
     return indicators.assign(
         basis_label=[indicator_basis_label(r, lang) for r in rows],
@@ -117,8 +117,9 @@ def rule_basis_table(rules: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def with_basis(indicators: pd.DataFrame, basis: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """`indicators` (any frame with indicator_code) with `basis_label`, `basis_short`, `basis_text` by each
-    row, worded from `basis` (the catalog query `indicator_basis`, which names the steward)."""
+    """`indicators` (any frame with indicator_code) with the display columns of
+    `indicator_basis_table`, worded from `basis` (the query `indicator_basis`, which names the
+    steward)."""
     words = indicator_basis_table(basis, lang)
     words = words[["indicator_code", "basis_label", "basis_short", "basis_text"]]
     return indicators.merge(words, on="indicator_code", how="left")
