@@ -213,6 +213,13 @@ SELECT * EXCLUDE (rn) FROM (
                ORDER BY c.period DESC, c.uploaded_at DESC, c.submission_id DESC) AS rn
     FROM current_submissions c JOIN indicator_value v USING (submission_id)
 ) WHERE rn = 1;
+
+CREATE OR REPLACE VIEW indicator_catalog AS
+SELECT plan_id, indicator_code, name_vi, name_en, unit_vi, unit_en, activity_no, department_code,
+       direction, baseline_value, baseline_year, target_value, target_year, by_district,
+       basis, basis_section, basis_quote_vi, chosen_for, steward, retired_from,
+       basis_note_vi, basis_note_en
+FROM indicator;
 """
 
 DOCUMENTED_VIEWS = (
@@ -224,6 +231,7 @@ DOCUMENTED_VIEWS = (
     "activity_status_latest",
     "priority_task_status_latest",
     "indicator_values_latest",
+    "indicator_catalog",
 )
 
 

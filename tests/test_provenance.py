@@ -253,6 +253,10 @@ def test_an_existing_database_gets_the_new_columns(tmp_path):
         store.load_catalog(con, load_catalog(PLAN_ID))
         basis = catalog_queries.run(con, "indicator_basis", {"plan": PLAN_ID})
         rules = catalog_queries.run(con, "reporting_rules", [PLAN_ID])
+        view = con.execute(
+            "SELECT basis, count(*) FROM indicator_catalog GROUP BY ALL ORDER BY 1"
+        ).fetchall()
+    assert view == [("chosen", len(basis) - 1), ("stated", 1)]
     assert set(basis.loc[basis["indicator_code"] == "training_courses", "basis"]) == {"stated"}
     assert set(rules["years_basis"].dropna()) == {"inferred"}
 
