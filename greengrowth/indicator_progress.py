@@ -6,7 +6,8 @@ targets are few:
 1. Base: the catalog's baseline (value and year) if the plan gives one, otherwise the first year
    reported. Current: the latest year reported.
 2. No target in the plan -> ``no_target``. We say so; we never invent a target (finding F17: the
-   plan sets a number for almost nothing).
+   plan names no indicators; the province chose most of them for monitoring, and only task 3.2.4
+   gives a figure).
 3. The target is already reached in the direction that counts (``higher``: current >= target;
    ``lower``: current <= target) -> ``achieved``.
 4. The target year has passed (current year >= target year) and the target is not reached ->

@@ -99,6 +99,17 @@ CREATE TABLE IF NOT EXISTS indicator (
     target_year INTEGER, target_source VARCHAR, by_district BOOLEAN, note VARCHAR,
     PRIMARY KEY (plan_id, indicator_code)
 );
+-- Where an indicator comes from (catalog.INDICATOR_BASES): stated by the plan (section, verbatim
+-- quote) or chosen by the province to monitor an activity or task (chosen_for, steward); a chosen
+-- indicator is retired from a year on (its stored values stay). Added after databases existed.
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS basis VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS basis_section VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS basis_quote_vi VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS chosen_for VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS steward VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS retired_from INTEGER;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS basis_note_vi VARCHAR;
+ALTER TABLE indicator ADD COLUMN IF NOT EXISTS basis_note_en VARCHAR;
 CREATE TABLE IF NOT EXISTS finding (
     plan_id VARCHAR, finding_id VARCHAR, kind VARCHAR, section VARCHAR, subject VARCHAR,
     text_vi VARCHAR, text_en VARCHAR, PRIMARY KEY (plan_id, finding_id)
@@ -108,6 +119,14 @@ CREATE TABLE IF NOT EXISTS reporting_rule (
     description_en VARCHAR, due_date DATE, due_before_month INTEGER, due_before_day INTEGER,
     year_from INTEGER, year_to INTEGER, source_section VARCHAR, PRIMARY KEY (plan_id, rule_id)
 );
+-- Is the description the plan's words or a summary, the plan's own words beside it, and whether
+-- the years are stated or inferred (catalog.RULE_BASIS_DEFAULTS).
+ALTER TABLE reporting_rule ADD COLUMN IF NOT EXISTS description_basis VARCHAR;
+ALTER TABLE reporting_rule ADD COLUMN IF NOT EXISTS quote_vi VARCHAR;
+ALTER TABLE reporting_rule ADD COLUMN IF NOT EXISTS quote_section VARCHAR;
+ALTER TABLE reporting_rule ADD COLUMN IF NOT EXISTS years_basis VARCHAR;
+ALTER TABLE reporting_rule ADD COLUMN IF NOT EXISTS basis_note_vi VARCHAR;
+ALTER TABLE reporting_rule ADD COLUMN IF NOT EXISTS basis_note_en VARCHAR;
 CREATE TABLE IF NOT EXISTS funding_source (
     plan_id VARCHAR, code VARCHAR, name_vi VARCHAR, name_en VARCHAR, PRIMARY KEY (plan_id, code)
 );
@@ -196,6 +215,13 @@ SELECT * EXCLUDE (rn) FROM (
                ORDER BY c.period DESC, c.uploaded_at DESC, c.submission_id DESC) AS rn
     FROM current_submissions c JOIN indicator_value v USING (submission_id)
 ) WHERE rn = 1;
+
+CREATE OR REPLACE VIEW indicator_catalog AS
+SELECT plan_id, indicator_code, name_vi, name_en, unit_vi, unit_en, activity_no, department_code,
+       direction, baseline_value, baseline_year, target_value, target_year, by_district,
+       basis, basis_section, basis_quote_vi, chosen_for, steward, retired_from,
+       basis_note_vi, basis_note_en
+FROM indicator;
 """
 
 DOCUMENTED_VIEWS = (
@@ -207,6 +233,7 @@ DOCUMENTED_VIEWS = (
     "activity_status_latest",
     "priority_task_status_latest",
     "indicator_values_latest",
+    "indicator_catalog",
 )
 
 
@@ -363,6 +390,14 @@ CATALOG_TABLES = {
             "target_source",
             "by_district",
             "note",
+            "basis",
+            "basis_section",
+            "basis_quote_vi",
+            "chosen_for",
+            "steward",
+            "retired_from",
+            "basis_note_vi",
+            "basis_note_en",
         ],
     ),
     "finding": ("findings", ["finding_id", "kind", "section", "subject", "text_vi", "text_en"]),
@@ -380,6 +415,7 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         "funding_source": pd.DataFrame(meta.get("funding_sources") or []),
     }
     with transaction(con):
+        _keep_indicator_history(con, catalog)
         tables = ["plan", *CATALOG_TABLES, *derived]
         for table in tables:
             con.execute(f"DELETE FROM {table} WHERE plan_id = ?", [catalog.plan_id])  # noqa: S608
@@ -411,6 +447,24 @@ def load_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
             columns = ", ".join(frame.columns)
             con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _frame")  # noqa: S608
             con.unregister("_frame")
+
+
+def _keep_indicator_history(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    """Refuse a catalog that drops an indicator with stored values: retire it instead, so its
+    history stays visible (indicators.csv `retired_from`)."""
+    stored = con.execute(
+        "SELECT DISTINCT v.indicator_code FROM indicator_value v JOIN submission s "
+        "USING (submission_id) WHERE s.plan_id = ? ORDER BY 1",
+        [catalog.plan_id],
+    ).fetchall()
+    dropped = sorted({r[0] for r in stored} - set(catalog["indicators"]["indicator_code"]))
+    if dropped:
+        raise StoreError(
+            f"Kế hoạch {catalog.plan_id}: chỉ tiêu {', '.join(dropped)} đã có số liệu nhưng không còn "
+            "trong indicators.csv. Hãy giữ dòng đó và ghi năm ngừng theo dõi vào cột retired_from. / "
+            f"Indicators {', '.join(dropped)} have stored values but are missing from "
+            "indicators.csv: keep the row and set retired_from to stop asking for it."
+        )
 
 
 SUBMISSION_COLUMNS = [

@@ -135,7 +135,11 @@ def build_template(
     )
     _activities(wb.create_sheet(L.SHEET_ACTIVITIES), scope["activities"], funding)
     _tasks(wb.create_sheet(L.SHEET_TASKS), scope["tasks"])
-    _indicators(wb, scope["indicators"], districts, period)
+    # A retired indicator is no longer asked from its retired_from year; its stored values stay.
+    asked = queries.run(
+        con, "template_indicators", plan=plan_id, department=department_code, period=period
+    )
+    _indicators(wb, asked, districts, period)
     wb.properties.title = f"Báo cáo tăng trưởng xanh {department_code} {period}"
     wb.properties.creator = "Green Growth Tracker"
     out = io.BytesIO()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from greengrowth import charts
+from greengrowth import charts, provenance, queries
 from greengrowth.i18n import t
 from greengrowth.queries import dashboard as q
 from ui.chrome import (
@@ -25,11 +25,16 @@ if judged.empty:
     st.info(t("indicators.none", L))
     st.stop()
 name_col, unit_col = ("name_en", "unit_en") if L == "en" else ("name_vi", "unit_vi")
+# Which indicators the plan sets and which the province chose (catalog `basis`), said on the page.
+basis = load(queries.run, "indicator_basis", plan=ctx.plan_id)
+judged = provenance.with_basis(judged, basis, L)
+st.caption(t("provenance.indicators_intro", L))
 show_table(
     judged,
     {
         name_col: ("column.indicator", "text"),
         unit_col: ("column.unit", "text"),
+        "basis_short": ("provenance.column.basis", "text"),
         "department_acronym": ("column.lead", "text"),
         "current_year": ("column.year", "year"),
         "current_value": ("column.latest_value", "number"),
@@ -53,6 +58,7 @@ code = url_select(
     container=st,
 )
 row = judged.set_index("indicator_code", drop=False).loc[code].to_dict()
+st.info(f"**{t('provenance.basis_title', L)}.** {row['basis_text']}")
 fig = charts.indicator_series(
     load(q.indicator_values, plan_id=ctx.plan_id, period=ctx.period, indicator=code),
     row,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from greengrowth import charts, queries
+from greengrowth import charts, provenance, queries
 from greengrowth.i18n import fmt_date, t
 from greengrowth.queries import catalog as catalog_queries
 from ui.chrome import plan_and_period, show_chart, show_table, theme_filter
@@ -32,10 +32,11 @@ if search != st.query_params.get("q", ""):
     st.query_params["q"] = search
 theme = theme_filter(ctx)
 
-tab_acts, tab_findings, tab_cov, tab_rules = st.tabs(
+tab_acts, tab_findings, tab_indicators, tab_cov, tab_rules = st.tabs(
     [
         t("plan.tab.activities", L),
         t("plan.tab.findings", L),
+        t("provenance.tab.indicators", L),
         t("plan.tab.coverage", L),
         t("plan.tab.rules", L),
     ]
@@ -72,17 +73,39 @@ with tab_findings:
         },
         L,
     )
+with tab_indicators:
+    # The plan names no indicators (F17): say for each which the plan sets and which the province
+    # chose, with the plan's words and section, or what it monitors and who may change it.
+    st.caption(t("provenance.indicators_intro", L))
+    basis = provenance.indicator_basis_table(
+        load(queries.run, "indicator_basis", plan=ctx.plan_id), L
+    )
+    for ind in basis.to_dict("records"):
+        lead = ind[f"department_name_{L}"]
+        lead = f" ({lead})" if isinstance(lead, str) else ""
+        st.markdown(
+            f"- **{ind[f'name_{L}']}**{lead}: *{ind['basis_label']}*.  \n  {ind['basis_text']}"
+        )
 with tab_cov:
     cov = load(catalog_queries.coverage, plan_id=ctx.plan_id, theme=theme)
     show_chart(charts.coverage(cov, lang=L, source=ctx.plan_source), "plan-coverage", ctx)
 with tab_rules:
     rules = load(queries.run, "reporting_rules", plan=ctx.plan_id)
+    rules = provenance.rule_basis_table(rules, L)
+    st.caption(t("provenance.rules_intro", L))
     show_table(
         rules,
         {
             "description_en" if L == "en" else "description_vi": ("column.rule", "text"),
+            "text_basis_label": ("provenance.column.text_basis", "text"),
             "due_date": ("column.deadline", "date"),
             "source_section": ("column.section", "text"),
         },
         L,
     )
+    for rule in rules.to_dict("records"):
+        description = rule["description_en" if L == "en" else "description_vi"]
+        st.markdown(
+            f"- **{description}** ({t('column.section', L)} {rule['source_section']})  \n"
+            f"  {rule['basis_text']}"
+        )

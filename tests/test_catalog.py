@@ -87,6 +87,35 @@ def test_adopted_titles_are_quoted_from_the_plan(catalog):
         assert row.title_vi.rstrip(".")[:60] in text, row.activity_no
 
 
+def _plan_text() -> str:
+    return re.sub(r"\s+", " ", (PLAN_FOLDER / "source.md").read_text(encoding="utf-8"))
+
+
+def _ws(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_priority_task_texts_are_quoted_from_the_plan(catalog):
+    """V.3's bullets are kept word for word (whitespace normalised as for activity titles), and so
+    are the deadline words and the lead lines' due words shown beside them."""
+    text = _plan_text()
+    for row in catalog["priority_tasks"].itertuples():
+        assert row.text_vi and _ws(row.text_vi) in text, row.task_id
+        assert row.summary_en, row.task_id
+        if row.deadline_text_vi:
+            assert _ws(row.deadline_text_vi) in text, row.task_id
+    for row in catalog["activity_leads"].itertuples():
+        if row.due_text_vi:
+            assert _ws(row.due_text_vi) in text, row.activity_no
+
+
+def test_theme_and_group_titles_are_quoted_from_the_plan(catalog):
+    text = _plan_text()
+    for table in ("themes", "activity_groups"):
+        for title in catalog[table]["title_vi"]:
+            assert _ws(title) in text, (table, title)
+
+
 def test_the_source_copy_is_the_plan_text():
     """The plan folder keeps the text it encodes; where shared/ is beside us, it must be identical."""
     shared = SHARED_TEXT / "ke-hoach-tang-truong-xanh-binh-duong-2018-2020.md"

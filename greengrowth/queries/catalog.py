@@ -106,6 +106,26 @@ SQL: dict[str, str] = {
         ORDER BY finding_id""",
     "reporting_departments": f"""
         SELECT * FROM ({REPORTING_DEPARTMENTS}) ORDER BY department_code""",
+    # ---- where each indicator comes from (catalog.INDICATOR_BASES), parameter $plan ----------
+    "indicator_basis": """
+        SELECT i.indicator_code, i.name_vi, i.name_en, i.activity_no, i.department_code,
+               d.acronym AS department_acronym, d.name_vi AS department_name_vi,
+               d.name_en AS department_name_en, i.basis, i.basis_section, i.basis_quote_vi,
+               i.chosen_for, i.steward, s.name_vi AS steward_name_vi, s.name_en AS steward_name_en,
+               i.retired_from, i.basis_note_vi, i.basis_note_en, i.target_value, i.target_year
+        FROM indicator i
+        LEFT JOIN department d ON d.plan_id = i.plan_id AND d.department_code = i.department_code
+        LEFT JOIN department s ON s.plan_id = i.plan_id AND s.department_code = i.steward
+        WHERE i.plan_id = $plan
+        ORDER BY i.basis = 'chosen', i.retired_from IS NOT NULL, i.indicator_code""",
+    # A department's indicators a template for $period asks for: retired ones stop being asked
+    # from their retired_from year (their stored values stay).
+    "template_indicators": """
+        SELECT indicator_code, name_vi, name_en, unit_vi, unit_en, by_district
+        FROM indicator
+        WHERE plan_id = $plan AND department_code = $department
+          AND (retired_from IS NULL OR retired_from > $period)
+        ORDER BY indicator_code""",
 }
 
 
