@@ -19,6 +19,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -450,6 +451,7 @@ def _frame(records: pd.DataFrame | list[dict] | None, columns: list[str]) -> pd.
     return frame
 
 
+@lru_cache(maxsize=65536)  # Babel is the slow part of a long warning list; values repeat
 def _num(x: float, lang: str) -> str:
     """Locale number with as few decimals as it needs (at most 2)."""
     for decimals in (0, 1):
@@ -663,20 +665,21 @@ def _year_on_year(rules: Rules, frame: pd.DataFrame) -> list[dict]:
     jump = (ratio > factor) | (ratio < 1 / factor)
     mask = (frame["focus"] & prev.notna() & (prev >= 0) & (value >= 0) & short & jump
             & ((value - prev).abs() >= min_change))  # fmt: skip
+    flagged = frame[mask].assign(
+        prev=prev[mask], prev_year=prev_year[mask], ratio=ratio[mask], factor=factor[mask]
+    )
     out = []
-    for i in frame.index[mask]:
-        r = next(frame.loc[[i]].itertuples())
-        before, ratio_i = float(prev[i]), float(ratio[i])
-        compared = _both(lambda lang, b=before, y=int(prev_year[i]): t(
-            "quality.compared.year_value", lang, year=y, value=_num(b, lang)))  # fmt: skip
+    for r in flagged.itertuples():
+        compared = _both(lambda lang, r=r: t(
+            "quality.compared.year_value", lang, year=int(r.prev_year), value=_num(r.prev, lang)))  # fmt: skip
 
-        def change(lang: str, b=before, q=ratio_i) -> str:
+        def change(lang: str, b=float(r.prev), q=float(r.ratio)) -> str:
             if b == 0:
                 return t("quality.change.from_zero", lang)
             key, times = ("up", q) if q >= 1 else ("down", 1 / q)
             return t(f"quality.change.{key}", lang, ratio=_num(round(times, 1), lang))
 
-        parts = {"change": change, "factor": lambda lang, f=float(factor[i]): _num(f, lang)}
+        parts = {"change": change, "factor": lambda lang, f=float(r.factor): _num(f, lang)}
         out.append(_indicator_row(rules, r, rule, compared, parts))
     return out
 
@@ -748,23 +751,23 @@ def _outliers(rules: Rules, frame: pd.DataFrame) -> list[dict]:
                 & (score.abs() > threshold[part.index])
                 & ((part["value"] - median).abs() >= min_dev[part.index]))  # fmt: skip
         years = part.groupby(groups, sort=False)["year"]
-        first, last = years.transform("min"), years.transform("max")
-        for i in part.index[mask]:
-            r = next(part.loc[[i]].itertuples())
-            med, n = float(median[i]), int(size[i])
+        flagged = part[mask].assign(
+            score=score[mask], median=median[mask], size=size[mask],
+            first=years.transform("min")[mask], last=years.transform("max")[mask],
+            threshold=threshold[part.index][mask],
+        )  # fmt: skip
+        for r in flagged.itertuples():
             if how == "districts":
-                compared = _both(
-                    lambda lang, m=med, n=n, y=int(r.year): t(
-                        "quality.compared.median_districts", lang, n=n, year=y, median=_num(m, lang)
-                    )
-                )
+                compared = _both(lambda lang, r=r: t(
+                    "quality.compared.median_districts", lang, n=int(r.size), year=int(r.year),
+                    median=_num(r.median, lang)))  # fmt: skip
             else:
-                compared = _both(lambda lang, m=med, n=n, a=int(first[i]), b=int(last[i]): t(
-                    "quality.compared.median_years", lang, n=n, first=a, last=b,
-                    median=_num(m, lang)))  # fmt: skip
+                compared = _both(lambda lang, r=r: t(
+                    "quality.compared.median_years", lang, n=int(r.size), first=int(r.first),
+                    last=int(r.last), median=_num(r.median, lang)))  # fmt: skip
             parts = {
-                "score": lambda lang, s=float(score[i]): _num(round(s, 1), lang),
-                "threshold": lambda lang, x=float(threshold[i]): _num(x, lang),
+                "score": lambda lang, r=r: _num(round(float(r.score), 1), lang),
+                "threshold": lambda lang, r=r: _num(float(r.threshold), lang),
             }
             out.append(_indicator_row(rules, r, rule, compared, parts))
     return out
