@@ -122,6 +122,8 @@ class Relation:
     message_en: str
     reasoning: str = ""
     missing_value_strategy: str = "skip_if_any_value_missing"
+    title_vi: str = ""  # a short name for lists of rules; the id when the file gives none
+    title_en: str = ""
 
     @property
     def codes(self) -> list[str]:
@@ -152,6 +154,15 @@ class Rules:
 
     def rule(self, rule_id: str) -> BuiltinRule | None:
         return self.builtins.get(rule_id)
+
+    def titles(self) -> pd.DataFrame:
+        """Every active rule: rule_id, kind (builtin | relation), importance, title_vi, title_en,
+        for a page that counts warnings by rule (and shows rules that found nothing)."""
+        rows = [(r.rule_id, "builtin", r.importance, r.title_vi, r.title_en)
+                for r in self.builtins.values()]  # fmt: skip
+        rows += [(r.rule_id, "relation", r.importance, r.title_vi, r.title_en)
+                 for r in self.relations]  # fmt: skip
+        return pd.DataFrame(rows, columns=["rule_id", "kind", "importance", "title_vi", "title_en"])
 
     def range_of(self, indicator_code: str) -> tuple[float | None, float | None]:
         """The physical range: declared per indicator, else derived from the unit."""
@@ -307,8 +318,8 @@ def _load_relations(
         if not isinstance(item, dict) or _RELATION_KEYS - set(item):
             missing = sorted(_RELATION_KEYS - set(item)) if isinstance(item, dict) else []
             raise QualityRulesError(f"{where}: {label}: missing {missing}")
-        _unknown(where, label, item, _RELATION_KEYS | {"reasoning", "missing_value_strategy",
-                                                       "enabled"})  # fmt: skip
+        optional = {"reasoning", "missing_value_strategy", "enabled", "title_vi", "title_en"}
+        _unknown(where, label, item, _RELATION_KEYS | optional)
         if rule_id in seen or rule_id in PLACEHOLDERS:
             raise QualityRulesError(f"{where}: {label}: the id is used twice")
         seen.add(rule_id)
@@ -348,6 +359,8 @@ def _load_relations(
                 message_en=item["message_en"],
                 reasoning=str(item.get("reasoning") or ""),
                 missing_value_strategy=strategy,
+                title_vi=str(item.get("title_vi") or rule_id),
+                title_en=str(item.get("title_en") or rule_id),
             )
         )
     return out
@@ -926,9 +939,8 @@ def check_report(
         theirs = pd.MultiIndex.from_frame(old[["indicator_code", "district_code", "year"]].astype(
             {"year": int}).fillna({"district_code": ""}))  # fmt: skip
         old = old[~theirs.isin(mine)]
-    series = pd.concat([f for f in (old, new) if not f.empty], ignore_index=True) if not (
-        old.empty and new.empty) else pd.DataFrame()  # fmt: skip
     if not new.empty:
+        series = new if old.empty else pd.concat([old, new], ignore_index=True)
         rows += indicator_checks(rules, series)
     return _to_warnings(rows)
 

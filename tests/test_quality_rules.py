@@ -444,3 +444,36 @@ def test_the_illustrative_data_is_plausible_under_the_shipped_rules(demo_db_mast
         n_values = len(queries.run(con, "quality_indicator_values", plan=PLAN_ID))
     assert n_values > 100  # the rules really looked at data
     assert found.empty, found[["rule_id", "department_code", "period", "message_en"]].to_string()
+
+
+def test_relation_arithmetic_missing_values_and_division_by_zero(tmp_path):
+    own = """
+relations:
+  - {id: ratio, left: trainees / training_courses, operator: ">=", right: 5, importance: medium,
+     message_vi: "{left} < {right}", message_en: "{left} < {right}"}
+  - {id: any_missing, left: trainees, operator: ">=", right: training_courses,
+     importance: medium, missing_value_strategy: never_skip,
+     message_vi: "{left} < {right}", message_en: "{left} < {right}"}
+"""
+    _plan_copy(tmp_path, OTHER, 2021, own)
+    rules = load_rules(OTHER, root=tmp_path)
+    assert [r.title_vi for r in rules.relations] == ["ratio", "any_missing"]  # the id by default
+    # 8 trainees in 2 courses: 4 per course, below 5
+    found = _check(rules, [("trainees", None, 2022, 8.0), ("training_courses", None, 2022, 2.0)])
+    assert [(w.rule_id, w.value_vi, w.compared_with_vi) for w in found] == [("ratio", "4", "5")]
+    # no course at all: the ratio cannot be computed and is skipped, not an error
+    assert (
+        _check(rules, [("trainees", None, 2022, 8.0), ("training_courses", None, 2022, 0.0)]) == []
+    )
+    # courses reported without trainees: never_skip counts the missing trainees as 0
+    found = _check(rules, [("training_courses", None, 2022, 3.0)])
+    assert [(w.rule_id, w.key) for w in found] == [
+        ("any_missing", ("training_courses", None, 2022))
+    ]
+
+
+def test_rule_titles_list_every_active_rule(rules):
+    titles = rules.titles().set_index("rule_id")
+    assert set(titles.index) == set(rules.builtins) | {r.rule_id for r in rules.relations}
+    assert titles.loc["trainees_at_least_courses", "kind"] == "relation"
+    assert titles.loc["outlier", "title_vi"] == "Giá trị ngoại lai"
