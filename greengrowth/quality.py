@@ -445,6 +445,14 @@ class QualityWarning:
     def key_text(self) -> str:
         return " ".join(str(k) for k in self.key if k is not None and k == k)
 
+    def lines(self) -> tuple[str, str]:
+        """Two lines for a terminal, Vietnamese then English, in the CLI's problem style."""
+        vi, en = (t(f"quality.importance.{self.importance}", lang) for lang in LANGS)
+        return (
+            f"! {self.sheet} {self.key_text} [{vi}] {self.rule_id}: {self.message_vi}",
+            f"  ({en}: {self.message_en})",
+        )
+
 
 @dataclass
 class PriorReport:

@@ -477,3 +477,11 @@ def test_rule_titles_list_every_active_rule(rules):
     assert set(titles.index) == set(rules.builtins) | {r.rule_id for r in rules.relations}
     assert titles.loc["trainees_at_least_courses", "kind"] == "relation"
     assert titles.loc["outlier", "title_vi"] == "Giá trị ngoại lai"
+
+
+def test_a_warning_prints_in_two_languages(rules):
+    before = PriorReport(2019, activities=_acts((11, "completed", 100.0)))
+    (warning,) = _check(rules, activities=_acts((11, "not_started", 0.0)), previous=before)
+    vi, en = warning.lines()
+    assert vi.startswith(f"! {L.SHEET_ACTIVITIES} 11 [Cao] status_backwards: Tiến độ đi lùi")
+    assert en.startswith("  (High: Progress went backwards")
