@@ -940,7 +940,11 @@ def check_report(
     old = _frame(history, _INDICATOR_COLUMNS)
     if same_period is not None and same_period.submission_id is not None and "submission_id" in old:
         old = old[old["submission_id"] != same_period.submission_id]
-    old = old.assign(focus=False)
+    # Only what the report's values can be compared with: their own series, and the indicators a
+    # relation ties them to.
+    codes = set(new["indicator_code"])
+    codes |= {c for rel in rules.relations if codes & set(rel.codes) for c in rel.codes}
+    old = old[old["indicator_code"].isin(codes)].assign(focus=False)
     if not old.empty and not new.empty:
         mine = pd.MultiIndex.from_frame(new[["indicator_code", "district_code", "year"]].astype(
             {"year": int}).fillna({"district_code": ""}))  # fmt: skip
