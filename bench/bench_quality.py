@@ -6,6 +6,7 @@ repeated under new district codes to widen each year. On each size it times
 greengrowth.quality.check_store (vectorised: DuckDB reads, pandas group-wise arithmetic) and, where it
 finishes in reasonable time, a plain pandas implementation of the same rules that walks row by row with
 boolean filters, as one would first write it. Both must find the same warnings; the script says so.
+The last column is the upload-time check (check_report) of one department's report against it all.
 
 Usage: nice -n 19 .venv/bin/python bench/bench_quality.py [year_copies] [district_copies]
 (defaults 10 1: thirty years of one province; the big run adds 100 year copies x 10 district copies).
@@ -26,8 +27,15 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from greengrowth import store  # noqa: E402
-from greengrowth.quality import MEAN_AD_CONSTANT, MZ_CONSTANT, check_store, load_rules  # noqa: E402
+from greengrowth import queries, store  # noqa: E402
+from greengrowth.quality import (  # noqa: E402
+    MEAN_AD_CONSTANT,
+    MZ_CONSTANT,
+    PriorReport,
+    check_report,
+    check_store,
+    load_rules,
+)
 from loaders.demo import build_demo  # noqa: E402
 
 PLAN = "binh-duong-2018-2020"
@@ -209,11 +217,33 @@ def best_of(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def one_upload(con, rules) -> float:
+    """Seconds for the upload-time check of DOIT's latest report against everything stored."""
+    subs = con.execute(
+        "SELECT submission_id, period, reported_on FROM current_submissions "
+        "WHERE plan_id = ? AND department_code = 'DOIT' ORDER BY period DESC LIMIT 2",
+        [PLAN],
+    ).fetchall()
+    (new_id, period, reported_on), (old_id, old_period, _) = subs
+    new, old = queries.submission_rows(con, new_id), queries.submission_rows(con, old_id)
+
+    def run():
+        history = queries.run(con, "quality_indicator_values", plan=PLAN)
+        return check_report(
+            rules, period=period, reported_on=reported_on, activities=new["activities"],
+            tasks=new["tasks"], indicators=new["indicators"], history=history,
+            previous=PriorReport(old_period, old["activities"], old["tasks"], old_id),
+            same_period=PriorReport(period, new["activities"], new["tasks"], new_id),
+        )  # fmt: skip
+
+    return best_of(run, 5)[0]
+
+
 def measure(path: Path, rules, with_plain: bool) -> dict:
     with store.connect(path, read_only=True) as con:
         check_store(con, rules)  # warm up (imports, DuckDB caches)
         t_engine, frame = best_of(lambda: check_store(con, rules), 5)
-        out = {"engine_s": t_engine, "warnings": len(frame)}
+        out = {"engine_s": t_engine, "warnings": len(frame), "upload_s": one_upload(con, rules)}
         if with_plain:
             t_plain, plain = best_of(lambda: plain_pandas(con, rules), 1)
             out["plain_s"] = t_plain
@@ -234,7 +264,7 @@ def main() -> None:
         demo = Path(tmp) / "demo.duckdb"
         build_demo(demo)
         print(f"{'data':44s} {'submissions':>11s} {'values':>8s} {'warnings':>8s} "
-              f"{'engine s':>9s} {'pandas s':>9s} {'ratio':>7s} same")  # fmt: skip
+              f"{'engine s':>9s} {'pandas s':>9s} {'ratio':>7s} {'same':>5s} {'1 upload s':>10s}")  # fmt: skip
         for label, years, districts, plain in sizes:
             path = Path(tmp) / f"q-{years}-{districts}.duckdb"
             shutil.copy(demo, path)
@@ -245,7 +275,7 @@ def main() -> None:
             same = str(m["same"]) if plain else "-"
             print(f"{label:44s} {counts['current_submissions']:11d} "
                   f"{counts['indicator_values_latest']:8d} {m['warnings']:8d} "
-                  f"{m['engine_s']:9.3f} {pandas_s} {ratio} {same}")  # fmt: skip
+                  f"{m['engine_s']:9.3f} {pandas_s} {ratio} {same:>5s} {m['upload_s']:10.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":
