@@ -264,7 +264,8 @@ def main() -> None:
         demo = Path(tmp) / "demo.duckdb"
         build_demo(demo)
         print(f"{'data':44s} {'submissions':>11s} {'values':>8s} {'warnings':>8s} "
-              f"{'engine s':>9s} {'pandas s':>9s} {'ratio':>7s} {'same':>5s} {'1 upload s':>10s}")  # fmt: skip
+              f"{'engine s':>9s} {'pandas s':>9s} {'ratio':>7s} {'same':>5s} "
+              f"{'1 upload s':>10s}")  # fmt: skip
         for label, years, districts, plain in sizes:
             path = Path(tmp) / f"q-{years}-{districts}.duckdb"
             shutil.copy(demo, path)
@@ -275,7 +276,8 @@ def main() -> None:
             same = str(m["same"]) if plain else "-"
             print(f"{label:44s} {counts['current_submissions']:11d} "
                   f"{counts['indicator_values_latest']:8d} {m['warnings']:8d} "
-                  f"{m['engine_s']:9.3f} {pandas_s} {ratio} {same:>5s} {m['upload_s']:10.3f}")  # fmt: skip
+                  f"{m['engine_s']:9.3f} {pandas_s} {ratio} {same:>5s} "
+                  f"{m['upload_s']:10.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

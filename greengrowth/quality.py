@@ -42,6 +42,12 @@ SHEETS = {
     "task": layout.SHEET_TASKS,
     "indicator": layout.SHEET_INDICATORS,
 }
+_HEADERS = {
+    (kind, c.key): c.header_vi
+    for kind, columns in (("activity", layout.ACTIVITY_COLUMNS), ("task", layout.TASK_COLUMNS),
+                          ("indicator", layout.INDICATOR_COLUMNS))
+    for c in columns
+}  # fmt: skip
 OPERATORS = {
     "==": operator.eq,
     "!=": operator.ne,
@@ -77,7 +83,7 @@ MEAN_AD_CONSTANT = 1.253314  # sqrt(pi/2): the same for the mean absolute deviat
 
 # Columns of a warnings frame: what check_store returns and what the data_quality_warnings view holds.
 WARNING_COLUMNS = [
-    "department_code", "period", "submission_id", "rule_id", "importance", "kind", "sheet",
+    "department_code", "period", "submission_id", "rule_id", "importance", "kind", "sheet", "column",
     "activity_no", "task_id", "indicator_code", "district_code", "year",
     "value_vi", "value_en", "compared_with_vi", "compared_with_en", "message_vi", "message_en",
 ]  # fmt: skip
@@ -421,6 +427,7 @@ class QualityWarning:
     importance: str  # high | medium | low
     kind: str  # activity | task | indicator
     sheet: str  # the template's sheet name (loaders.layout)
+    column: str  # the header of the template column that holds the value
     key: tuple  # (activity_no,) | (task_id,) | (indicator_code, district_code or None, year)
     value_vi: str
     value_en: str
@@ -502,13 +509,14 @@ def _both(fn) -> dict[str, str]:
     return {lang: fn(lang) for lang in LANGS}
 
 
-def _row(ctx: dict, rule_id: str, importance: str, kind: str, *, value: dict, compared: dict,
-         message: dict, **key: object) -> dict:  # fmt: skip
+def _row(ctx: dict, rule_id: str, importance: str, kind: str, *, column: str, value: dict,
+         compared: dict, message: dict, **key: object) -> dict:  # fmt: skip
     row = {c: None for c in WARNING_COLUMNS}
     row.update(
         department_code=ctx.get("department_code"), period=ctx.get("period"),
         submission_id=ctx.get("submission_id"), rule_id=rule_id, importance=importance,
-        kind=kind, sheet=SHEETS[kind], value_vi=value["vi"], value_en=value["en"],
+        kind=kind, sheet=SHEETS[kind], column=_HEADERS[(kind, column)], value_vi=value["vi"],
+        value_en=value["en"],
         compared_with_vi=compared["vi"], compared_with_en=compared["en"], **message, **key,
     )  # fmt: skip
     return row
@@ -553,8 +561,9 @@ def status_backwards(rules: Rules, pairs: pd.DataFrame, same_period: bool = Fals
                          value=lambda lang, v=value: v[lang],
                          compared=lambda lang, c=compared: c[lang])  # fmt: skip
         key = {"activity_no": int(r.key)} if r.kind == "activity" else {"task_id": str(r.key)}
-        out.append(_row(_context(r), rule.rule_id, rule.importance, r.kind, value=value,
-                        compared=compared, message=message, **key))  # fmt: skip
+        column = "status" if r.prev_status == "completed" else "percent_complete"
+        out.append(_row(_context(r), rule.rule_id, rule.importance, r.kind, column=column,
+                        value=value, compared=compared, message=message, **key))  # fmt: skip
     return out
 
 
@@ -587,8 +596,9 @@ def completion_dates(
             message = _texts(rule.message_vi, rule.message_en,
                              value=lambda lang, v=value: v[lang],
                              compared=lambda lang, c=compared: c[lang])  # fmt: skip
-            out.append(_row(_context(r), rule_id, rule.importance, "task", value=value,
-                            compared=compared, message=message, task_id=str(r.task_id)))  # fmt: skip
+            out.append(_row(_context(r), rule_id, rule.importance, "task", column="completed_on",
+                            value=value, compared=compared, message=message,
+                            task_id=str(r.task_id)))  # fmt: skip
     return out
 
 
@@ -621,8 +631,8 @@ def _indicator_row(rules: Rules, r: Any, rule: BuiltinRule | Relation, compared:
     }
     message = _texts(rule.message_vi, rule.message_en, **parts)
     district = None if pd.isna(r.district_code) or r.district_code == "" else r.district_code
-    return _row(_context(r), rule.rule_id, rule.importance, "indicator", value=value,
-                compared=compared, message=message, indicator_code=r.indicator_code,
+    return _row(_context(r), rule.rule_id, rule.importance, "indicator", column="value",
+                value=value, compared=compared, message=message, indicator_code=r.indicator_code,
                 district_code=district, year=int(r.year))  # fmt: skip
 
 
@@ -691,8 +701,8 @@ def _year_on_year(rules: Rules, frame: pd.DataFrame) -> list[dict]:
     )
     out = []
     for r in flagged.itertuples():
-        compared = _both(lambda lang, r=r: t(
-            "quality.compared.year_value", lang, year=int(r.prev_year), value=_num(r.prev, lang)))  # fmt: skip
+        compared = _both(lambda lang, r=r: t("quality.compared.year_value", lang,
+                                             year=int(r.prev_year), value=_num(r.prev, lang)))  # fmt: skip
 
         def change(lang: str, b=float(r.prev), q=float(r.ratio)) -> str:
             if b == 0:
@@ -838,7 +848,7 @@ def _relations(rules: Rules, frame: pd.DataFrame) -> list[dict]:
                 "year": int(year),
             }
             message = _texts(rel.message_vi, rel.message_en, **parts)
-            row = _row(_context(r), rel.rule_id, rel.importance, "indicator",
+            row = _row(_context(r), rel.rule_id, rel.importance, "indicator", column="value",
                        value=_both(lambda lang, v=lv: _num(v, lang)), compared=compared,
                        message=message, indicator_code=code, district_code=place or None,
                        year=int(year))  # fmt: skip
@@ -888,7 +898,8 @@ def _to_warnings(rows: list[dict]) -> list[QualityWarning]:
             key = (row["indicator_code"], row["district_code"], row["year"])
         out.append(QualityWarning(
             rule_id=row["rule_id"], importance=row["importance"], kind=row["kind"],
-            sheet=row["sheet"], key=key, value_vi=row["value_vi"], value_en=row["value_en"],
+            sheet=row["sheet"], column=row["column"], key=key, value_vi=row["value_vi"],
+            value_en=row["value_en"],
             compared_with_vi=row["compared_with_vi"], compared_with_en=row["compared_with_en"],
             message_vi=row["message_vi"], message_en=row["message_en"],
             department_code=row["department_code"], period=row["period"],
@@ -999,7 +1010,8 @@ def warnings_frame(warnings: list[QualityWarning]) -> pd.DataFrame:
         rows.append({
             "department_code": w.department_code, "period": w.period,
             "submission_id": w.submission_id, "rule_id": w.rule_id, "importance": w.importance,
-            "kind": w.kind, "sheet": w.sheet, **key, "value_vi": w.value_vi, "value_en": w.value_en,
+            "kind": w.kind, "sheet": w.sheet, "column": w.column, **key,
+            "value_vi": w.value_vi, "value_en": w.value_en,
             "compared_with_vi": w.compared_with_vi, "compared_with_en": w.compared_with_en,
             "message_vi": w.message_vi, "message_en": w.message_en,
         })  # fmt: skip

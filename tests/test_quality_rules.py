@@ -205,6 +205,8 @@ def test_status_going_back_from_completed_and_a_percentage_that_falls(rules):
     assert first.compared_with_en == "2019: Completed 100%"
     assert "năm 2019: Hoàn thành 100%" in first.message_vi
     assert found[1].compared_with_vi == "năm 2019: Đang thực hiện 60%"  # 15 points > 10; 5 is not
+    headers = {c.key: c.header_vi for c in L.ACTIVITY_COLUMNS}
+    assert [w.column for w in found] == [headers["status"], headers["percent_complete"]]
 
 
 def test_status_compared_with_the_same_periods_earlier_report(rules):
@@ -237,6 +239,9 @@ def test_completion_dates_after_the_report_or_before_the_plan(rules):
         ("completed_before_plan", ("3.2.2",)),
     ]
     assert found[0].value_vi == "03/11/2020"
+    assert {w.column for w in found} == {
+        c.header_vi for c in L.TASK_COLUMNS if c.key == "completed_on"
+    }
     assert found[0].compared_with_vi == "ngày báo cáo 01/10/2020"
     assert found[1].compared_with_en == "the plan's start 1 Jan 2018"
 
@@ -386,6 +391,8 @@ def test_the_issues_case_gives_exactly_three_warnings(rules):
     relation = next(w for w in found if w.rule_id == "trainees_at_least_courses")
     assert relation.value_vi == "3" and relation.importance == "high"
     assert all(w.department_code == "DOIT" and w.period == 2020 for w in found)
+    value_header = next(c.header_vi for c in L.INDICATOR_COLUMNS if c.key == "value")
+    assert relation.sheet == L.SHEET_INDICATORS and relation.column == value_header
 
 
 def _store(con, period: int, report: dict, at: datetime) -> int:
@@ -413,11 +420,16 @@ def test_the_store_wide_check_agrees_and_a_correction_clears_it(catalog_con, rul
     sid = _store(catalog_con, 2020, new, datetime(2020, 10, 1, 9))
     found = check_store(catalog_con, rules)
     assert (found["plan_id"] == PLAN_ID).all() and (found["submission_id"] == sid).all()
-    # the same warnings, word for word, as the upload-time check of that report
+    # the same warnings, word for word, as the upload-time check of that report, with the
+    # previous report read back from the store as the upload service will
+    prev = queries.run(catalog_con, "quality_previous_submission", plan=PLAN_ID,
+                       department="DOIT", period=2020).iloc[0]  # fmt: skip
+    rows = queries.submission_rows(catalog_con, int(prev["submission_id"]))
     upload = warnings_frame(check_report(
         rules, period=2020, reported_on=date(2020, 10, 1), department_code="DOIT",
         activities=new["activities"], tasks=new["tasks"], indicators=new["indicators"],
-        previous=PriorReport(2019, activities=base["activities"], tasks=base["tasks"]),
+        previous=PriorReport(int(prev["period"]), rows["activities"], rows["tasks"],
+                             int(prev["submission_id"])),
         history=queries.run(catalog_con, "quality_indicator_values", plan=PLAN_ID),
     ))  # fmt: skip
     columns = [c for c in upload.columns if c != "submission_id"]

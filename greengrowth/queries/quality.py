@@ -8,6 +8,12 @@ on it in pandas; these queries only select, with $name parameters.
 from __future__ import annotations
 
 SQL: dict[str, str] = {
+    # The department's accepted report for the latest period before $period (what an upload's
+    # statuses are compared with; its rows come from submission_rows).
+    "quality_previous_submission": """
+        SELECT submission_id, period FROM current_submissions
+        WHERE plan_id = $plan AND department_code = $department AND period < $period
+        ORDER BY period DESC LIMIT 1""",
     # Every current indicator value, with the submission that supplied it.
     "quality_indicator_values": """
         SELECT department_code, period, submission_id, indicator_code, district_code, year, value
