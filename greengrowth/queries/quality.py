@@ -1,0 +1,59 @@
+"""Reads for the data-quality rules (greengrowth/quality.py): the current data of one plan, whole.
+
+The rules compare values with each other (year on year, across districts, between indicators) and
+with the department's previous accepted report, so they read a plan's current data at once and work
+on it in pandas; these queries only select, with $name parameters.
+"""
+
+from __future__ import annotations
+
+SQL: dict[str, str] = {
+    # The department's accepted report for the latest period before $period (what an upload's
+    # statuses are compared with; its rows come from submission_rows).
+    "quality_previous_submission": """
+        SELECT submission_id, period FROM current_submissions
+        WHERE plan_id = $plan AND department_code = $department AND period < $period
+        ORDER BY period DESC LIMIT 1""",
+    # Every current indicator value, with the submission that supplied it.
+    "quality_indicator_values": """
+        SELECT department_code, period, submission_id, indicator_code, district_code, year, value
+        FROM indicator_values_latest WHERE plan_id = $plan""",
+    # Current activity rows beside the same activity in the department's previous accepted report.
+    "quality_activity_pairs": """
+        WITH cur AS (
+            SELECT department_code, period, submission_id FROM current_submissions
+            WHERE plan_id = $plan),
+        prev AS (
+            SELECT c.submission_id, p.period AS prev_period, p.submission_id AS prev_submission_id
+            FROM cur c JOIN cur p ON p.department_code = c.department_code AND p.period < c.period
+            QUALIFY row_number() OVER (PARTITION BY c.submission_id ORDER BY p.period DESC) = 1)
+        SELECT c.department_code, c.period, c.submission_id, a.activity_no AS key,
+               a.status, a.percent_complete, x.prev_period,
+               b.status AS prev_status, b.percent_complete AS prev_percent
+        FROM cur c
+        JOIN activity_report a USING (submission_id)
+        JOIN prev x USING (submission_id)
+        JOIN activity_report b
+            ON b.submission_id = x.prev_submission_id AND b.activity_no = a.activity_no""",
+    "quality_task_pairs": """
+        WITH cur AS (
+            SELECT department_code, period, submission_id FROM current_submissions
+            WHERE plan_id = $plan),
+        prev AS (
+            SELECT c.submission_id, p.period AS prev_period, p.submission_id AS prev_submission_id
+            FROM cur c JOIN cur p ON p.department_code = c.department_code AND p.period < c.period
+            QUALIFY row_number() OVER (PARTITION BY c.submission_id ORDER BY p.period DESC) = 1)
+        SELECT c.department_code, c.period, c.submission_id, a.task_id AS key,
+               a.status, NULL::DOUBLE AS percent_complete, x.prev_period,
+               b.status AS prev_status, NULL::DOUBLE AS prev_percent
+        FROM cur c
+        JOIN priority_task_report a USING (submission_id)
+        JOIN prev x USING (submission_id)
+        JOIN priority_task_report b
+            ON b.submission_id = x.prev_submission_id AND b.task_id = a.task_id""",
+    # Current task rows that carry a completion date, with the report's own date.
+    "quality_task_dates": """
+        SELECT department_code, period, submission_id, reported_on, task_id, completed_on
+        FROM priority_task_status_latest
+        WHERE plan_id = $plan AND completed_on IS NOT NULL""",
+}
