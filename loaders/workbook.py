@@ -24,12 +24,13 @@ from loaders import layout as L
 from loaders.problems import Problem, problem
 
 # Limits, chosen from measurements (README "Security and limits"; bench/bench_hostile.py).
-# A real template is 20-40 kB; the largest honest workbook we measured (10,000 indicator rows,
-# re-saved by LibreOffice) is 0.3 MB. .streamlit/config.toml's server.maxUploadSize says the same.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# A filled template is 16 kB (18 kB re-saved by LibreOffice); the largest honest workbook measured,
+# 10,000 indicator rows, is 0.31 MB packed and 4.6 MB unpacked, with 70,007 cells on its largest sheet.
+# .streamlit/config.toml's server.maxUploadSize (MB) must say the same as MAX_UPLOAD_BYTES.
+MAX_UPLOAD_BYTES = 1 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ROWS = 20_000  # last row of a sheet; a template has tens of rows, a huge indicator sheet 10,001
-MAX_COLUMNS = 64  # last column (BL); the widest sheet of the template uses 11
+MAX_ROWS = 20_000  # last row of a sheet; a template has tens of rows, the 10,000-row sheet 10,001
+MAX_COLUMNS = 64  # last column (BL); the widest sheet of the template uses 12 (L)
 MAX_CELLS = 200_000  # <c> elements in one sheet, wherever they point
 MAX_GRID = 400_000  # rows x columns of the rectangle a reader fills from A1, per sheet
 MAX_SHARED_STRINGS = 200_000

@@ -19,6 +19,7 @@ import os
 import pickle
 import resource
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -30,10 +31,12 @@ from loaders.problems import Problem, problem
 from loaders.workbook import RawWorkbook
 
 # Chosen from measurements (README "Security and limits", bench/bench_hostile.py): the largest honest
-# workbook needs about 140 MB of address space beyond the child's ~330 MB start and 0.6 s of CPU.
-MEMORY_LIMIT_BYTES = int(os.environ.get("GG_READ_MEMORY_MB", "768")) * 1024 * 1024
-CPU_LIMIT_SECONDS = int(os.environ.get("GG_READ_CPU_SECONDS", "10"))
-WALL_LIMIT_SECONDS = float(os.environ.get("GG_READ_WALL_SECONDS", "20"))
+# workbook (10,000 indicator rows) peaks at 37 MB of address space and 0.32 s of CPU in the child;
+# the costliest file the sheet limits still let through, 54 MB and 0.54 s. The parent sends the
+# limits with each file, so they are read here, in the web server's process.
+MEMORY_LIMIT_BYTES = int(os.environ.get("GG_READ_MEMORY_MB", "256")) * 1024 * 1024
+CPU_LIMIT_SECONDS = int(os.environ.get("GG_READ_CPU_SECONDS", "5"))
+WALL_LIMIT_SECONDS = float(os.environ.get("GG_READ_WALL_SECONDS", "15"))
 MAX_PARALLEL = int(os.environ.get("GG_READ_WORKERS", "2"))  # children reading at once
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 
@@ -64,6 +67,7 @@ class WorkerResult:
     cpu_seconds: float | None = None  # None when the child did not live to say
     peak_rss_bytes: int | None = None
     how: str = "ok"  # ok | refused | memory | cpu | timeout | crash
+    peak_address_space_bytes: int | None = None  # what RLIMIT_AS counts
 
     def outcome(self) -> tuple[RawWorkbook | None, list[Problem]]:
         return self.raw, self.problems
@@ -72,25 +76,32 @@ class WorkerResult:
 # --- the child -----------------------------------------------------------------------------------
 
 
-def _limit_self() -> None:
-    """Hard limits for this process, set after the imports and before the untrusted bytes are read."""
+_HEADER = struct.Struct("!QI")  # memory limit in bytes, CPU limit in seconds
+
+
+def _limit_self(memory: int, cpu: int) -> None:
+    """Hard limits for this process, set after the imports and before the untrusted bytes are read.
+
+    CPU time counts from the process's start, so the limit is what it has used so far plus `cpu`:
+    SIGXCPU at the soft limit, SIGKILL two seconds later."""
     used = resource.getrusage(resource.RUSAGE_SELF)
     cpu_now = int(used.ru_utime + used.ru_stime) + 1
-    resource.setrlimit(
-        resource.RLIMIT_CPU, (cpu_now + CPU_LIMIT_SECONDS, cpu_now + CPU_LIMIT_SECONDS + 2)
-    )
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_now + cpu, cpu_now + cpu + 2))
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
 
 
-def _peak_rss() -> int:
-    """This process's own peak resident memory (ru_maxrss would include the parent's, from fork)."""
+def _peaks() -> tuple[int, int]:
+    """This process's own peak resident memory and peak address space, in bytes (ru_maxrss would
+    include the parent's, inherited through fork)."""
+    found = {}
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            key, _, rest = line.partition(":")
+            if key in ("VmHWM", "VmPeak"):
+                found[key] = int(rest.split()[0]) * 1024
+    return found.get("VmHWM", 0), found.get("VmPeak", 0)
 
 
 def _child() -> int:
@@ -99,9 +110,11 @@ def _child() -> int:
     from loaders.workbook import guarded, read_in_this_process  # noqa: F401 - warm the imports
 
     data = sys.stdin.buffer.read()  # blocks until the parent has a file for us; EOF at its exit
-    if not data:
+    if len(data) < _HEADER.size:
         return 0
-    _limit_self()
+    memory, cpu = _HEADER.unpack_from(data)
+    data = data[_HEADER.size :]
+    _limit_self(memory, cpu)
     start = resource.getrusage(resource.RUSAGE_SELF)
     try:
         raw, problems = read_in_this_process(data)
@@ -115,7 +128,7 @@ def _child() -> int:
         raw, problems, how = None, [], "crash"
     end = resource.getrusage(resource.RUSAGE_SELF)
     cpu = end.ru_utime + end.ru_stime - start.ru_utime - start.ru_stime
-    answer = pickle.dumps((how, raw, problems, cpu, _peak_rss()), protocol=5)
+    answer = pickle.dumps((how, raw, problems, cpu, *_peaks()), protocol=5)
     sys.stdout.buffer.write(answer)
     sys.stdout.buffer.flush()
     return 0
@@ -168,7 +181,8 @@ class _Pool:
             child = self._take()
             start = time.perf_counter()
             try:
-                out, err = child.communicate(data, timeout=WALL_LIMIT_SECONDS)
+                header = _HEADER.pack(MEMORY_LIMIT_BYTES, CPU_LIMIT_SECONDS)
+                out, err = child.communicate(header + data, timeout=WALL_LIMIT_SECONDS)
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.communicate()
@@ -186,12 +200,12 @@ class _Pool:
                 how = "memory"
             return _failed(name, how, wall, err)
         try:
-            how, raw, problems, cpu, peak = _AllowListUnpickler(io.BytesIO(out)).load()
+            how, raw, problems, cpu, peak, peak_vm = _AllowListUnpickler(io.BytesIO(out)).load()
         except Exception:
             return _failed(name, "crash", wall, err)
         if how in {"memory", "crash"}:
             return _failed(name, how, wall, err, cpu, peak)
-        return WorkerResult(raw, problems, wall, cpu, peak, how)
+        return WorkerResult(raw, problems, wall, cpu, peak, how, peak_vm)
 
 
 def _failed(name: str, how: str, wall: float, err: bytes, cpu=None, peak=None) -> WorkerResult:
