@@ -76,9 +76,24 @@ def current_user() -> Account | None:
     """The signed-in analyst, or None for a visitor."""
     known = _safe_accounts()
     username = st.session_state.get(SESSION_KEY)
-    if username and username in known:
+    if username and username in known and not _demo_refused(username):
         return known[username]
     return account_for_email(known, _oidc_email())
+
+
+def _demo_refused(username: str) -> bool:
+    """The demo account (its password is published) works only while the server listens on this
+    machine alone; ui/serve.py refuses to start otherwise, this covers servers started another way."""
+    from streamlit.runtime import Runtime
+
+    from ui.serve import demo_usernames, is_local_address
+
+    address = st.get_option("server.address")
+    if is_local_address(address):
+        return False
+    if not address and type(Runtime.instance() if Runtime.exists() else None) is not Runtime:
+        return False  # AppTest: no server listens anywhere
+    return username in {n.strip().casefold() for n in demo_usernames(_secret("analysts"))}
 
 
 def require_analyst(lang: str) -> Account:
@@ -127,6 +142,9 @@ def _sign_in_form(lang: str, where: str) -> None:
                 time.time(),
             ]
             st.error(t("auth.failed", lang))
+            return
+        if _demo_refused(account.username):
+            st.error(t("auth.demo_refused", lang))
             return
         st.session_state[SESSION_KEY] = account.username
         st.session_state.pop(_FAILURES_KEY, None)
