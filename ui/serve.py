@@ -91,13 +91,25 @@ def demo_usernames(analysts: Mapping | None) -> list[str]:
     return found
 
 
+def secrets_files(argv: Sequence[str], root: Path) -> list[Path]:
+    """The secrets files Streamlit will read: `--secrets.files a,b` or its defaults."""
+    given = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--secrets.files"]
+    given += [arg.split("=", 1)[1] for arg in argv if arg.startswith("--secrets.files=")]
+    if given:
+        return [
+            Path(p.strip()) for value in given for p in value.strip("[]").split(",") if p.strip()
+        ]
+    return [Path.home() / ".streamlit" / "secrets.toml", root / ".streamlit" / "secrets.toml"]
+
+
 def startup_refusal(argv: Sequence[str], env: Mapping[str, str], root: Path = ROOT) -> str | None:
     """The message that stops the server, or None when it may start."""
     address = server_address(argv, env, root / ".streamlit" / "config.toml")
     if is_local_address(address):
         return None
-    secrets = _toml(root / ".streamlit" / "secrets.toml")
-    demo = demo_usernames(secrets.get("analysts"))
+    demo = []
+    for path in secrets_files(argv, root):
+        demo += demo_usernames(_toml(path).get("analysts"))
     if not demo:
         return None
     return REFUSAL.format(
