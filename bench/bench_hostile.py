@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from greengrowth import store  # noqa: E402
 from greengrowth.catalog import load_catalog  # noqa: E402
 from loaders import worker  # noqa: E402
-from tests.hostile import HOSTILE, far_cell_in_template  # noqa: E402
+from tests.hostile import HOSTILE, INDICATOR_PART, far_cell_in_template  # noqa: E402
 from tests.test_hostile_workbooks import ten_thousand_rows  # noqa: E402
 from tests.workbooks import good_workbook  # noqa: E402
 
@@ -87,8 +87,15 @@ def main() -> None:
             honest["template re-saved by LibreOffice"] = resaved
         hostile = {name: build() for name, (build, _code) in HOSTILE.items()}
         hostile["wide grid in a real template (GR10000)"] = far_cell_in_template(plain, "GR10000")
-        # Not refused: the costliest shape the sheet limits let through (64 columns x 6,250 rows).
-        edge = {"largest grid the limits allow (BL6250)": far_cell_in_template(plain, "BL6250")}
+        # Not refused: the costliest shapes the limits let through, wide or tall, on one sheet.
+        edge = {
+            "widest grid allowed (BL2300, one sheet)": far_cell_in_template(
+                plain, "BL2300", only=INDICATOR_PART
+            ),
+            "tallest grid allowed (G20000, one sheet)": far_cell_in_template(
+                plain, "G20000", only=INDICATOR_PART
+            ),
+        }
 
         rows = []
         for kind, files in (("honest", honest), ("hostile", hostile), ("edge", edge)):

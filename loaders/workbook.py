@@ -32,7 +32,10 @@ MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 20_000  # last row of a sheet; a template has tens of rows, the 10,000-row sheet 10,001
 MAX_COLUMNS = 64  # last column (BL); the widest sheet of the template uses 12 (L)
 MAX_CELLS = 200_000  # <c> elements in one sheet, wherever they point
-MAX_GRID = 400_000  # rows x columns of the rectangle a reader fills from A1, per sheet
+# Rows x columns of the rectangles a reader fills from A1, summed over the sheets it reads: validation
+# looks at every cell of them (about 10 us each), so this bounds the web server's share of the work.
+# The 10,000-row workbook's sheets add up to 70,300.
+MAX_GRID = 150_000
 MAX_SHARED_STRINGS = 200_000
 MAX_FORMULA_CHARS = 8_192  # Excel's own limit
 
@@ -96,6 +99,10 @@ def check_container(data: bytes) -> list[Problem]:
         return [problem("not_xlsx")]
     names = {info.filename for info in infos}
     total = sum(info.file_size for info in infos)
+    if len({name.lower() for name in names}) != len(
+        infos
+    ):  # the reader matches names ignoring case
+        return [problem("not_xlsx", value="duplicate zip members")]
     if "xl/workbook.xml" not in names:
         return [problem("not_xlsx")]
     if any(name.lower().endswith("vbaproject.bin") for name in names):
@@ -145,8 +152,19 @@ def _stream(zf: zipfile.ZipFile, part: str, parser) -> None:
         raise Refused(problem("not_xlsx")) from None
 
 
-def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """Sheet name -> part path (from workbook.xml and its relationships), and the defined names."""
+@dataclass
+class Parts:
+    """Where a workbook keeps things, resolved as python-calamine resolves them (checked by tests)."""
+
+    sheets: dict[str, str | None]  # sheet name -> zip member, None when the target is not there
+    defined_names: list[tuple[str, str]]
+    shared_strings: list[str]
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> Parts:
+    """Sheet names and their parts (workbook.xml and its relationships), the defined names and the
+    shared-string tables. Zip members are matched ignoring case, as the reader does; check_container
+    has refused names that differ only in case, so each target names one member."""
     sheets: list[tuple[str, str]] = []
     names: list[tuple[str, str]] = []
     current: list[str] = []
@@ -164,22 +182,29 @@ def _sheet_parts(zf: zipfile.ZipFile) -> tuple[dict[str, str], list[tuple[str, s
             current.clear()
 
     def text(data: str) -> None:
-        if current:
+        if current and len(current[1]) < MAX_FORMULA_CHARS:
             current[1] += data
 
     _stream(zf, "xl/workbook.xml", _parser(start, end, text))
-    targets: dict[str, str] = {}
+    members = {n.lower(): n for n in zf.namelist()}
+    targets: dict[str, str | None] = {}
+    shared: list[str] = []
 
     def rel(tag: str, attrs: dict) -> None:
         if tag == "Relationship" and attrs.get("TargetMode", "") != "External":
             target = attrs.get("Target", "")
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            targets[attrs.get("Id", "")] = posixpath.normpath(path)
+            member = members.get((target[1:] if target.startswith("/") else f"xl/{target}").lower())
+            targets[attrs.get("Id", "")] = member
+            if attrs.get("Type", "").endswith("/sharedStrings") and member:
+                shared.append(member)
 
-    if "xl/_rels/workbook.xml.rels" in zf.namelist():
-        _stream(zf, "xl/_rels/workbook.xml.rels", _parser(rel))
-    parts = {name: targets[rid] for name, rid in sheets if rid in targets}
-    return parts, names
+    if "xl/_rels/workbook.xml.rels" in members:
+        _stream(zf, members["xl/_rels/workbook.xml.rels"], _parser(rel))
+    if len({name.casefold() for name, _ in sheets}) != len(sheets):
+        raise Refused(problem("not_xlsx", value="duplicate sheet names"))
+    if "xl/sharedstrings.xml" in members:
+        shared.append(members["xl/sharedstrings.xml"])
+    return Parts({name: targets.get(rid) for name, rid in sheets}, names, sorted(set(shared)))
 
 
 # --- formulas that reach outside the workbook ---------------------------------------------------------
@@ -225,13 +250,15 @@ class SheetScan:
     outside: list[Problem] = field(default_factory=list)
 
 
-def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, *, bounded: bool = True) -> SheetScan:
+def scan_sheet(
+    zf: zipfile.ZipFile, part: str, sheet: str, *, bounded: bool = True, grid_budget: int = MAX_GRID
+) -> SheetScan:
     """Stream a sheet's XML: every row and cell address, any quoting or spacing, checked as it comes.
 
     Cells without an `r` attribute sit after the previous one, as a reader places them, so leaving
     addresses out does not hide a cell. With `bounded`, the first cell past a limit stops the scan with
     a Problem naming the sheet and the cell; without it (sheets the template does not read) only
-    formulas are looked at.
+    formulas are looked at. `grid_budget` is what is left of MAX_GRID after the sheets before.
     """
     scan = SheetScan()
     row = 0
@@ -254,7 +281,7 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, *, bounded: bool = Tr
         if scan.last_column > MAX_COLUMNS:
             raise Refused(problem("too_many_columns", sheet=sheet, row=r, column=column_letters(c),
                                   value=c, expected=MAX_COLUMNS))  # fmt: skip
-        if scan.last_row * scan.last_column > MAX_GRID:
+        if scan.last_row * scan.last_column > grid_budget:
             raise Refused(problem("grid_too_large", sheet=sheet, row=r, column=column_letters(c),
                                   value=where, expected=f"{MAX_GRID:,}"))  # fmt: skip
 
@@ -316,11 +343,8 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, sheet: str, *, bounded: bool = Tr
     return scan
 
 
-def _count_shared_strings(zf: zipfile.ZipFile) -> None:
+def _count_shared_strings(zf: zipfile.ZipFile, part: str) -> None:
     """Refuse a shared-string table far larger than any template (a reader loads all of it)."""
-    part = "xl/sharedStrings.xml"
-    if part not in zf.namelist():
-        return
     count = 0
 
     def start(tag: str, attrs: dict) -> None:
@@ -350,24 +374,26 @@ def check_sheets(data: bytes) -> tuple[dict[str, str], list[Problem]]:
     given to the reader and are only scanned for formulas that reach outside the workbook.
     """
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        parts, defined_names = _sheet_parts(zf)
-        _count_shared_strings(zf)
-        by_fold = {fold(name): name for name in parts}
-        used = {}
-        for sheet in READ_SHEETS:
-            if fold(sheet) in by_fold:
-                used[sheet] = by_fold[fold(sheet)]
+        parts = _sheet_parts(zf)
+        for part in parts.shared_strings:
+            _count_shared_strings(zf, part)
+        by_fold = {fold(name): name for name in parts.sheets}
+        used = {sheet: by_fold[fold(sheet)] for sheet in READ_SHEETS if fold(sheet) in by_fold}
+        if any(parts.sheets[name] is None for name in used.values()):
+            raise Refused(problem("not_xlsx", value="sheet part missing"))
         outside = [
             problem("external_formula", sheet=name, column=name, value="=" + text)
-            for name, text in defined_names
+            for name, text in parts.defined_names
             if reaches_outside(text)
         ]
-        members = set(zf.namelist())
-        for name, part in parts.items():
-            if part not in members:
-                continue
-            scan = scan_sheet(zf, part, name, bounded=name in used.values())
-            outside.extend(scan.outside)
+        budget = MAX_GRID
+        for name, part in parts.sheets.items():
+            if part is not None:
+                bounded = name in used.values()
+                scan = scan_sheet(zf, part, name, bounded=bounded, grid_budget=budget)
+                outside.extend(scan.outside)
+                if bounded:
+                    budget -= scan.last_row * scan.last_column
     return used, outside
 
 

@@ -37,18 +37,33 @@ _SHEET_HEAD = (
 )
 
 
-def minimal(sheet_data: bytes | str, sheet: str = L.SHEET_INDICATORS, head: str = "") -> bytes:
-    """A minimal workbook whose one sheet holds `sheet_data` (the inside of <sheetData>)."""
+def sheet_xml(sheet_data: bytes | str, head: str = "") -> bytes:
     if isinstance(sheet_data, str):
         sheet_data = sheet_data.encode()
-    xml = f"{_SHEET_HEAD}{head}<sheetData>".encode() + sheet_data + b"</sheetData></worksheet>"
+    return f"{_SHEET_HEAD}{head}<sheetData>".encode() + sheet_data + b"</sheetData></worksheet>"
+
+
+def minimal(
+    sheet_data: bytes | str,
+    sheet: str = L.SHEET_INDICATORS,
+    head: str = "",
+    *,
+    target: str = "worksheets/sheet1.xml",
+    parts: dict[str, bytes] | None = None,
+) -> bytes:
+    """A minimal workbook whose one sheet holds `sheet_data` (the inside of <sheetData>); `target`
+    is the relationship's Target, `parts` replaces the worksheet parts written."""
+    rels = _WORKBOOK_RELS.replace('Target="worksheets/sheet1.xml"', f'Target="{target}"')
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _RELS)
         zf.writestr("xl/workbook.xml", _WORKBOOK.format(name=sheet))
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        zf.writestr("xl/worksheets/sheet1.xml", xml)
+        zf.writestr("xl/_rels/workbook.xml.rels", rels)
+        for name, xml in (
+            parts or {"xl/worksheets/sheet1.xml": sheet_xml(sheet_data, head)}
+        ).items():
+            zf.writestr(name, xml)
     return out.getvalue()
 
 
@@ -82,15 +97,20 @@ def rewrite_sheets(data: bytes, edit: Callable[[str, bytes], bytes]) -> bytes:
     return out.getvalue()
 
 
-def far_cell_in_template(template: bytes, cell: str = "GR10000") -> bytes:
-    """A real template with one value at `cell` on every sheet (a wide, tall grid of empty cells)."""
-    column, row = re.fullmatch(r"([A-Z]+)(\d+)", cell).groups()
+INDICATOR_PART = "xl/worksheets/sheet5.xml"  # the template's "Chỉ tiêu" sheet
 
-    def edit(_part: str, xml: bytes) -> bytes:
+
+def far_cell_in_template(template: bytes, cell: str = "GR10000", only: str | None = None) -> bytes:
+    """A real template with one value at `cell` on every sheet, or on the part `only` (a wide, tall
+    grid of empty cells)."""
+    row = re.fullmatch(r"[A-Z]+(\d+)", cell).group(1)
+
+    def edit(part: str, xml: bytes) -> bytes:
+        if only is not None and part != only:
+            return xml
         extra = f'<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>x</t></is></c></row>'
         return xml.replace(b"</sheetData>", extra.encode() + b"</sheetData>", 1)
 
-    del column
     return rewrite_sheets(template, edit)
 
 

@@ -44,10 +44,13 @@ def hostile_cases(template: bytes) -> dict[str, tuple[bytes, str]]:
     cases["wide-grid-in-template"] = (far_cell_in_template(template, "GR10000"), "too_many_columns")
     cases["tall-grid-in-template"] = (far_cell_in_template(template, "B40000"), "too_many_rows")
     cases["grid-area-in-template"] = (far_cell_in_template(template, "BL7000"), "grid_too_large")
+    cases["grid-over-sheets-in-template"] = (far_cell_in_template(template, "T5000"),
+                                             "grid_too_large")  # fmt: skip
     return cases
 
 
-CASE_NAMES = [*HOSTILE, "wide-grid-in-template", "tall-grid-in-template", "grid-area-in-template"]
+CASE_NAMES = [*HOSTILE, "wide-grid-in-template", "tall-grid-in-template", "grid-area-in-template",
+              "grid-over-sheets-in-template"]  # fmt: skip
 
 
 def within_limits(result: worker.WorkerResult) -> None:
@@ -299,4 +302,76 @@ def test_a_doctype_is_refused(template_bytes):
         return dtd + xml
 
     result = worker.read(rewrite_sheets(template_bytes, edit), "dtd.xlsx")
+    assert [p.code for p in result.problems] == ["not_xlsx"]
+
+
+# --- the checker reads the same sheet the reader reads ---------------------------------------------
+
+
+def _text_cell(text: str) -> bytes:
+    from tests.hostile import sheet_xml
+
+    return sheet_xml(f'<row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row>')
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["worksheets/sheet1.xml", "/xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml",
+     "/worksheets/sheet1.xml", "worksheets/SHEET1.xml", "../xl/worksheets/sheet1.xml",
+     "./worksheets/sheet1.xml", "worksheets\\sheet1.xml"],
+)  # fmt: skip
+def test_the_checker_and_the_reader_resolve_a_sheet_to_the_same_part(target):
+    """Each candidate part holds its own name; what calamine reads must be what we scanned."""
+    import io
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from tests.hostile import minimal
+
+    candidates = ["xl/worksheets/sheet1.xml", "xl/xl/worksheets/sheet1.xml",
+                  "worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]  # fmt: skip
+    data = minimal(b"", target=target, parts={p: _text_cell(p) for p in candidates})
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        read = wb.get_sheet_by_name("Chỉ tiêu").to_python()[0][0]
+    except Exception:
+        read = None
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        ours = W._sheet_parts(zf).sheets["Chỉ tiêu"]
+    if read is not None:
+        assert ours == read
+    if ours is None:  # we could not place it: refused, never read unchecked
+        assert worker.read(data, "t.xlsx").problems[0].code == "not_xlsx"
+
+
+def test_zip_members_differing_only_in_case_are_refused():
+    """calamine matches member names ignoring case, so two such members could hide one sheet."""
+    from tests.hostile import minimal
+
+    parts = {"xl/worksheets/sheet1.xml": _text_cell("benign"),
+             "xl/worksheets/Sheet1.xml": HOSTILE_SHEET}  # fmt: skip
+    result = worker.read(minimal(b"", parts=parts), "case.xlsx")
+    assert [p.code for p in result.problems] == ["not_xlsx"]
+
+
+HOSTILE_SHEET = b'<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+
+
+def test_two_sheets_with_one_name_are_refused():
+    import io
+    import zipfile
+
+    from tests.hostile import minimal
+
+    data = minimal('<row r="1"><c r="A1"><v>1</v></c></row>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                body = body.replace(b"</sheets>",
+                                    '<sheet name="CHỈ TIÊU" sheetId="2" r:id="rId1"/></sheets>'.encode())  # fmt: skip
+            dst.writestr(item, body)
+    result = worker.read(out.getvalue(), "dup.xlsx")
     assert [p.code for p in result.problems] == ["not_xlsx"]
