@@ -210,11 +210,13 @@ def _sheet_parts(zf: zipfile.ZipFile) -> Parts:
 # --- formulas that reach outside the workbook ---------------------------------------------------------
 
 _OUTSIDE_FUNCTIONS = re.compile(
-    r"(?<![A-Z0-9_.])(?:_XLFN\.|_XLWS\.)?"
+    r"(?<![A-Z0-9_.])(?:_XLFN\.|_XLWS\.|_XLUDF\.)*"
     r"(WEBSERVICE|RTD|CALL|REGISTER|REGISTER\.ID|EXEC|HYPERLINK|IMAGE|STOCKHISTORY"
     r"|DDE|DDEAUTO|INITIATE|SQL\.REQUEST)\s*\(",
 )
 _STRING = re.compile(r'"(?:[^"]|"")*"')
+# Cell formulas, and the formulas Excel evaluates for conditional formats and data validation.
+_FORMULA_TAGS = {"f", "formula", "formula1", "formula2"}
 
 
 def reaches_outside(formula: str) -> bool:
@@ -315,7 +317,7 @@ def scan_sheet(
                     raise bad_ref(raw)
                 row, column = r, c
             check(max(row, 1), max(column, 1))
-        elif tag == "f":
+        elif tag in _FORMULA_TAGS:
             formula, formula_at = [], (row, column)
         elif tag == "dimension" and bounded:
             for ref in attrs.get("ref", "A1").split(":"):
@@ -327,7 +329,7 @@ def scan_sheet(
 
     def end(tag: str) -> None:
         nonlocal formula
-        if tag == "f" and formula is not None:
+        if tag in _FORMULA_TAGS and formula is not None:
             text = "".join(formula)
             if reaches_outside(text):
                 r, c = formula_at

@@ -178,7 +178,10 @@ class _Pool:
 
     def read(self, data: bytes, name: str) -> WorkerResult:
         with self._slots:
-            child = self._take()
+            try:
+                child = self._take()
+            except OSError as exc:  # no process to be had (limits of the server itself)
+                return _failed(name, "crash", 0.0, str(exc).encode())
             start = time.perf_counter()
             try:
                 header = _HEADER.pack(MEMORY_LIMIT_BYTES, CPU_LIMIT_SECONDS)

@@ -252,8 +252,20 @@ def _with_formula(con, sheet: str, cell: str, formula: str) -> bytes:
         "='C:\\Users\\x\\[book.xlsx]Sheet1'!A1",
         '=HYPERLINK("http://x.example","bấm")',
         '=RTD("prog.id",,"x")',
+        '=_xlfn._xlws.WEBSERVICE("http://x.example")',
+        '=_xlfn.IMAGE("http://x.example/a.png")',
     ],
-    ids=["webservice", "xlfn-webservice", "dde", "external-ref", "path-ref", "hyperlink", "rtd"],
+    ids=[
+        "webservice",
+        "xlfn-webservice",
+        "dde",
+        "external-ref",
+        "path-ref",
+        "hyperlink",
+        "rtd",
+        "double-prefix",
+        "image",
+    ],  # fmt: skip
 )
 def test_a_formula_reaching_outside_is_named(catalog_con, formula):
     before = snapshot(catalog_con)
@@ -375,3 +387,27 @@ def test_two_sheets_with_one_name_are_refused():
             dst.writestr(item, body)
     result = worker.read(out.getvalue(), "dup.xlsx")
     assert [p.code for p in result.problems] == ["not_xlsx"]
+
+
+def test_a_conditional_format_formula_reaching_outside_is_named(template_bytes):
+    """Excel evaluates conditional-format formulas on opening the file, so they count too."""
+
+    def edit(part: str, xml: bytes) -> bytes:
+        if part != "xl/worksheets/sheet3.xml":  # "Hoạt động"
+            return xml
+        rule = (b'<conditionalFormatting sqref="C2"><cfRule type="expression" priority="1">'
+                b'<formula>LEN(WEBSERVICE("http://x.example"))&gt;0</formula></cfRule>'
+                b"</conditionalFormatting>")  # fmt: skip
+        return xml.replace(b"</sheetData>", b"</sheetData>" + rule, 1)
+
+    result = worker.read(rewrite_sheets(template_bytes, edit), "cf.xlsx")
+    assert [(p.code, p.sheet) for p in result.problems] == [("external_formula", "Hoạt động")]
+
+
+def test_no_process_to_be_had_is_a_refusal(monkeypatch):
+    def fail(self):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(worker._Pool, "_take", fail)
+    result = worker.read(b"PK", "x.xlsx")
+    assert [p.code for p in result.problems] == ["too_complex"]
