@@ -147,7 +147,7 @@ class _Pool:
 
     def _start(self) -> subprocess.Popen:
         return subprocess.Popen(
-            [sys.executable, "-E", "-s", "-m", "loaders.worker"],
+            [sys.executable, "-m", "loaders.worker"],  # the server's own interpreter and path
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -212,10 +212,15 @@ class _Pool:
 
 
 def _failed(name: str, how: str, wall: float, err: bytes, cpu=None, peak=None) -> WorkerResult:
-    log.warning(
-        "workbook %r refused: reader %s after %.1f s; child said: %s",
-        name, how, wall, err[-2000:].decode("utf-8", "replace"),
-    )  # fmt: skip
+    said = err[-2000:].decode("utf-8", "replace")
+    level = (
+        logging.ERROR
+        if "Error: No module named" in said or "ImportError" in said
+        else logging.WARNING
+    )
+    log.log(
+        level, "workbook %r refused: reader %s after %.1f s; child said: %s", name, how, wall, said
+    )
     shown = f" '{name}'" if name else ""
     reason = {"timeout": f"> {WALL_LIMIT_SECONDS:g} s", "cpu": f"> {CPU_LIMIT_SECONDS} s CPU",
               "memory": f"> {MEMORY_LIMIT_BYTES // 2**20} MB"}.get(how, how)  # fmt: skip
