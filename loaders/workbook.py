@@ -276,7 +276,7 @@ def scan_sheet(
         scan.last_column = max(scan.last_column, c)
         if not bounded:
             return
-        where = f"{column_letters(c)}{r}" if c else f"{r}"
+        where = f"{column_letters(c)}{r}"
         if scan.last_row > MAX_ROWS:
             raise Refused(problem("too_many_rows", sheet=sheet, row=r, column=column_letters(c),
                                   value=r, expected=MAX_ROWS))  # fmt: skip
@@ -296,9 +296,8 @@ def scan_sheet(
             elif _ROW.fullmatch(raw) and int(raw) <= EXCEL_MAX_ROW:
                 row = int(raw)
             else:
-                raise bad_ref(f"row {raw}")
-            column = 0
-            check(row, 0)
+                raise bad_ref(raw)
+            column = 0  # a row without cells costs a reader nothing: bounds apply to its cells
         elif tag == "c":
             scan.cells += 1
             if bounded and scan.cells > MAX_CELLS:

@@ -411,3 +411,24 @@ def test_no_process_to_be_had_is_a_refusal(monkeypatch):
     monkeypatch.setattr(worker._Pool, "_take", fail)
     result = worker.read(b"PK", "x.xlsx")
     assert [p.code for p in result.problems] == ["too_complex"]
+
+
+def test_an_empty_formatted_row_far_down_costs_nothing_and_passes(template_bytes):
+    """Writers keep formatted rows without cells; the reader ignores them, so the bounds do too."""
+
+    def edit(part: str, xml: bytes) -> bytes:
+        extra = b'<row r="1048576" customFormat="1" s="0" ht="15" customHeight="1"/>'
+        return xml.replace(b"</sheetData>", extra + b"</sheetData>", 1)
+
+    result = worker.read(rewrite_sheets(template_bytes, edit), "rows.xlsx")
+    assert result.how == "ok", result.problems
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [("single-quotes-GR1048576", (1048576, "GR")), ("spaces-around-equals", (200000, "GR")),
+     ("cells-without-address", (1, "BM")), ("cells-at-A1", (1, "A"))],
+)  # fmt: skip
+def test_the_refusal_names_the_sheet_and_the_cell(name, where):
+    [found] = worker.read(HOSTILE[name][0](), "x.xlsx").problems
+    assert (found.sheet, found.row, found.column) == ("Chỉ tiêu", *where)
