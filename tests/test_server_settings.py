@@ -158,3 +158,27 @@ def test_deployment_documentation_covers_the_production_settings():
     for needed in ("showErrorDetails", "client_max_body_size", "limit_req", "maxUploadSize",
                    "127.0.0.1", "HOST=", "greengrowth.auth hash", "GG_READ_MEMORY_MB"):  # fmt: skip
         assert needed in text, needed
+
+
+def test_the_demo_sign_in_is_refused_from_another_machine(demo_db, monkeypatch):
+    """Bound to 127.0.0.1 but reached from elsewhere (a reverse proxy, a tunnel): still refused."""
+    from streamlit.runtime.context import ContextProxy
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: "10.0.0.7"))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text("utf-8"))
+    at.run()
+    at.sidebar.text_input(key="signin_sidebar_user").input("demo")
+    at.sidebar.text_input(key="signin_sidebar_password").input("xanh-2018")
+    at.sidebar.button[0].click().run()
+    assert "127.0.0.1" in " ".join(e.value for e in at.sidebar.error)
+    assert "analyst_user" not in at.session_state

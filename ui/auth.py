@@ -82,18 +82,22 @@ def current_user() -> Account | None:
 
 
 def _demo_refused(username: str) -> bool:
-    """The demo account (its password is published) works only while the server listens on this
-    machine alone; ui/serve.py refuses to start otherwise, this covers servers started another way."""
+    """The demo account (its password is published) works only on this machine: the server listens
+    on a loopback address and the request comes from it, not through a proxy. ui/serve.py refuses to
+    start otherwise; this covers servers started another way, or behind a reverse proxy."""
     from streamlit.runtime import Runtime
 
     from ui.serve import demo_usernames, is_local_address
 
-    address = st.get_option("server.address")
-    if is_local_address(address):
+    if username not in {n.strip().casefold() for n in demo_usernames(_secret("analysts"))}:
         return False
-    if not address and type(Runtime.instance() if Runtime.exists() else None) is not Runtime:
-        return False  # AppTest: no server listens anywhere
-    return username in {n.strip().casefold() for n in demo_usernames(_secret("analysts"))}
+    address = st.get_option("server.address")
+    serving = type(Runtime.instance() if Runtime.exists() else None) is Runtime  # not AppTest
+    if not is_local_address(address) and (address or serving):
+        return True
+    proxy_headers = {"x-forwarded-for", "forwarded", "x-real-ip"}
+    forwarded = {str(k).lower() for k in st.context.headers} & proxy_headers
+    return isinstance(st.context.ip_address, str) or bool(forwarded)  # AppTest's client is a mock
 
 
 def require_analyst(lang: str) -> Account:
