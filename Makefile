@@ -6,7 +6,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
-SYSTEM_PACKAGES := chromium fonts-noto-core
+# The address the dashboard listens on: this machine only, unless told otherwise
+# (`make run HOST=0.0.0.0`; then .streamlit/secrets.toml must hold real accounts, not the demo one).
+HOST ?= 127.0.0.1
+SYSTEM_PACKAGES := chromium fonts-noto-core libreoffice-calc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format e2e system-deps demo bench clean
@@ -17,7 +20,8 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	touch $(STAMP)
 
 # Debian's chromium renders chart images (Kaleido) and runs the browser tests; Noto has every
-# Vietnamese diacritic. Installed only when missing.
+# Vietnamese diacritic; LibreOffice Calc re-saves a template in a test (tests/test_hostile_workbooks.py)
+# so the upload limits are checked against a second real writer. Installed only when missing.
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -28,7 +32,7 @@ system-deps:
 run: $(STAMP) system-deps
 	@[ -f .streamlit/secrets.toml ] || { cp .streamlit/secrets.example.toml .streamlit/secrets.toml; \
 	  echo "Created .streamlit/secrets.toml with the local demo analyst account (see README)."; }
-	$(PY) -m ui.serve run dashboard.py --server.port $(PORT)
+	$(PY) -m ui.serve run dashboard.py --server.address $(HOST) --server.port $(PORT)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -76,9 +76,28 @@ def current_user() -> Account | None:
     """The signed-in analyst, or None for a visitor."""
     known = _safe_accounts()
     username = st.session_state.get(SESSION_KEY)
-    if username and username in known:
+    if username and username in known and not _demo_refused(username):
         return known[username]
     return account_for_email(known, _oidc_email())
+
+
+def _demo_refused(username: str) -> bool:
+    """The demo account (its password is published) works only on this machine: the server listens
+    on a loopback address and the request comes from it, not through a proxy. ui/serve.py refuses to
+    start otherwise; this covers servers started another way, or behind a reverse proxy."""
+    from streamlit.runtime import Runtime
+
+    from ui.serve import demo_usernames, is_local_address
+
+    if username not in {n.strip().casefold() for n in demo_usernames(_secret("analysts"))}:
+        return False
+    address = st.get_option("server.address")
+    serving = type(Runtime.instance() if Runtime.exists() else None) is Runtime  # not AppTest
+    if not is_local_address(address) and (address or serving):
+        return True
+    proxy_headers = {"x-forwarded-for", "forwarded", "x-real-ip"}
+    forwarded = {str(k).lower() for k in st.context.headers} & proxy_headers
+    return isinstance(st.context.ip_address, str) or bool(forwarded)  # AppTest's client is a mock
 
 
 def require_analyst(lang: str) -> Account:
@@ -127,6 +146,9 @@ def _sign_in_form(lang: str, where: str) -> None:
                 time.time(),
             ]
             st.error(t("auth.failed", lang))
+            return
+        if _demo_refused(account.username):
+            st.error(t("auth.demo_refused", lang))
             return
         st.session_state[SESSION_KEY] = account.username
         st.session_state.pop(_FAILURES_KEY, None)

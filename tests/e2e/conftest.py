@@ -79,6 +79,8 @@ def server(e2e_data_dir):
             "ui.serve",  # the launcher `make run` uses
             "run",
             "dashboard.py",
+            "--server.address",
+            "127.0.0.1",  # the demo account works only on this machine's own address
             "--server.port",
             str(port),
             "--server.headless",
