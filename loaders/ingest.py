@@ -21,6 +21,7 @@ from greengrowth.i18n import fmt_number, t
 from greengrowth.rows import ActivitySpending, ActivityStatus, field_names
 from loaders.errors import ServiceError
 from loaders.problems import Problem, problem
+from loaders.uploaded_files import FALLBACK_NAME, display_name, name_problem, raw_name_for_log
 from loaders.validate import ParsedSubmission, validate
 from loaders.workbook import read_workbook
 
@@ -53,6 +54,7 @@ class IngestResult:
     parsed: ParsedSubmission | None = None
     submission_id: int | None = None
     replaces: int | None = None  # the submission that was current before
+    raw_file_name: object = None  # the name exactly as the browser sent it (event log only)
 
     @property
     def ok(self) -> bool:
@@ -83,14 +85,26 @@ def prepare(
     """
     now = now or clock.now()
     sha = hashlib.sha256(data).hexdigest()
-    result = IngestResult(file_name=file_name, sha256=sha, size_bytes=len(data), outcome="rejected")
+    # The browser's name is stored and shown cleaned (no folders, controls or direction overrides);
+    # the name exactly as sent goes only into the event log.
+    result = IngestResult(
+        file_name=display_name(file_name) if isinstance(file_name, str) else FALLBACK_NAME,
+        sha256=sha,
+        size_bytes=len(data),
+        outcome="rejected",
+        raw_file_name=file_name,
+    )
+    refused = name_problem(file_name)
+    if refused is not None:
+        result.problems = [refused]
+        return result
     existing = queries.run(con, "submission_by_sha", sha=sha)
     if not existing.empty:
         result.outcome = "duplicate"
         result.submission_id = int(existing["submission_id"].iloc[0])
         result.problems = [problem("duplicate_file", value=result.submission_id)]
         return result
-    raw, problems = read_workbook(data)
+    raw, problems = read_workbook(data, name=result.file_name)
     if raw is None or problems:
         result.problems = problems
         return result
@@ -178,7 +192,10 @@ def _insert(
         "n_activity_rows": counts["activities"], "n_task_rows": counts["tasks"],
         "n_indicator_rows": counts["indicators"],
     })  # fmt: skip
-    reason = None if derived_from is None else f"derived from {derived_from}"
+    notes = [] if derived_from is None else [f"derived from {derived_from}"]
+    if isinstance(result.raw_file_name, str) and result.raw_file_name != result.file_name:
+        notes.append(f"file name as sent: {raw_name_for_log(result.raw_file_name)}")
+    reason = "; ".join(notes) or None
     store.record_event(con, submission_id, "accepted", now, uploaded_by, reason)
     for records in (parsed.activities, parsed.spending, parsed.tasks, parsed.indicators):
         store.append_rows(con, submission_id, records)

@@ -66,7 +66,7 @@ row = tables.submission_row(shown, picked)
 # ---- one submission ---------------------------------------------------------------------------------
 st.subheader(t("history.detail_heading", L, id=picked))
 st.markdown("\n".join(f"- {fact}" for fact in tables.submission_facts(row, L)))
-original_download(load(q.submission, submission=picked))
+original_download(load(q.submission, submission=picked), user)
 
 rows = load(q.submission_rows, submission=picked)
 tabs = st.tabs([t(f"history.tab.{kind}", L, n=len(rows[kind])) for kind in tables.ROW_KINDS])

@@ -20,7 +20,8 @@ ctx = analyst_page("upload.heading", "upload.intro", sign_in_required=True)
 L = ctx.lang
 files = st.file_uploader(
     t("upload.files", L),
-    type=["xlsx"],
+    # No type= filter: with one, Streamlit raises on a NUL in a file name before this page runs.
+    # The service refuses anything that is not an .xlsx workbook, naming the file.
     accept_multiple_files=True,
     key="upload_files",
     help=t("upload.files_help", L),

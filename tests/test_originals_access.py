@@ -4,8 +4,6 @@ loaders.uploaded_files.may_download_originals."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.test_upload_page_hostile import ROOT, SECRETS, _navigation_mode  # noqa: F401
 
 
@@ -26,12 +24,6 @@ def test_a_signed_in_account_is_offered_the_original(demo_db):
     assert any(b.proto.label.startswith("Tải tệp gốc") for b in at.get("download_button"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pages/history.py must offer the original only if "
-    "loaders.uploaded_files.may_download_originals(current_user()) (the lead wires it; "
-    "tests/test_pages_analyst.py's visitor test then asserts the button is absent)",
-)
 def test_a_visitor_cannot_download_an_original(demo_db):
     at = history(None)
     assert not at.exception

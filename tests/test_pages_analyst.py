@@ -264,10 +264,18 @@ def test_an_analyst_cannot_upload_for_another_department(demo_db) -> None:
 
 
 def test_the_uploader_accepts_only_xlsx(demo_db) -> None:
-    """The browser refuses other extensions (.xlsm, .xls, .csv) before anything is sent."""
+    """Other extensions (.xlsm, .xls, .csv) are refused by name, with how to save as .xlsx, and
+    nothing is stored. (The uploader has no type filter: with one, Streamlit itself fails on a NUL in
+    a file name before the page can refuse it; issue 16.)"""
     at = open_page("pages/upload.py", user="demo")
-    uploader = at.file_uploader(key="upload_files")
-    assert uploader.allowed_type == [".xlsx"] and uploader.accept_multiple_files
+    assert at.file_uploader(key="upload_files").accept_multiple_files
+    before = count_submissions()
+    upload(at, ("bao-cao.xls", b"\xd0\xcf\x11\xe0"), ("bao-cao.csv", b"a;b\n1;2\n"))
+    assert not at.exception, at.exception
+    errors = texts(at, "error")
+    for name, suffix in (("bao-cao.xls", ".xls"), ("bao-cao.csv", ".csv")):
+        assert any(name in e and f"'{suffix}'" in e and "(.xlsx)" in e for e in errors), errors
+    assert count_submissions() == before
 
 
 def _macro_workbook() -> bytes:
@@ -351,7 +359,9 @@ def test_visitor_sees_history_and_rows_but_cannot_withdraw_or_correct(demo_db) -
         "Chỉ tiêu",
         "Kinh phí",
     ]
-    assert at.get("download_button")[0].proto.label.startswith("Tải tệp gốc")
+    # Originals carry officers' names: a visitor sees the rows, not the file (issue 16).
+    assert not any(b.proto.label.startswith("Tải tệp gốc") for b in at.get("download_button"))
+    assert any("Đăng nhập để tải tệp gốc" in c.value for c in at.caption)
     keys = {b.key for b in at.button}
     assert not keys & {"withdraw_submit", "correct_submit"}
     assert len(at.data_editor) == 0

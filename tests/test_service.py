@@ -181,3 +181,24 @@ def test_rules_are_checked_again_inside_the_write_transaction(con, monkeypatch):
     assert (
         after[0] == before[0] and after[2:] == before[2:]
     )  # only the other tab's withdrawal event
+
+
+def test_a_stored_file_name_is_cleaned_and_the_raw_name_kept_only_in_the_event_log(con):
+    """Issue 16, item 7: an RTL override and folders never reach the history; the log keeps them."""
+    raw = "../../etc/DOIT_2020_\u202excod.xlsx"
+    data = good_workbook(con, department="DOIT", period=2020, percent=41)
+    result = service.commit(con, ADMIN, data, raw)
+    assert result.outcome == "accepted"
+    row = queries.run(con, "submission", submission=result.submission_id).iloc[0]
+    assert row["file_name"] == "DOIT_2020_xcod.xlsx"
+    events = queries.run(con, "submission_events", submission=result.submission_id)
+    reason = events["reason"].iloc[0]
+    assert "\\u202e" in reason and "../../etc/" in reason and "\u202e" not in reason
+
+
+def test_a_nul_in_the_file_name_is_a_refusal_and_nothing_is_stored(con):
+    before = snapshot(con)
+    data = good_workbook(con, department="DOIT", period=2020, percent=42)
+    result = service.check(con, ADMIN, data, "doit\x00.xlsx")
+    assert result.outcome == "rejected" and [p.code for p in result.problems] == ["bad_file_name"]
+    assert snapshot(con) == before

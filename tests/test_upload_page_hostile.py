@@ -69,14 +69,6 @@ def test_every_hostile_workbook_is_refused_on_the_page(demo_db):
     assert submissions(demo_db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "pages/upload.py must drop type=['xlsx'] from st.file_uploader (Streamlit then raises on a "
-        "NUL before the page runs, a traceback the page cannot catch) and call "
-        "loaders.uploaded_files.check_file_name(f.name) on each file (the lead wires it)"
-    ),
-)
 def test_a_nul_in_the_file_name_is_a_plain_refusal(demo_db):
     from tests.workbooks import good_workbook
 

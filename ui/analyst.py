@@ -17,6 +17,7 @@ from greengrowth.i18n import t
 from greengrowth.status import STATUS_CODES
 from loaders import service, tables
 from loaders.service import CheckResult, ServiceError
+from loaders.uploaded_files import display_name, may_download_originals
 from ui.data import data_version
 from ui.problems import show_problems
 from ui.state import lang
@@ -62,7 +63,7 @@ def show_verdict(item: Checked, committed: dict[str, int], L: str) -> None:
     """One file's verdict: a refusal, the problems table, the duplicate note or the preview."""
     result = item.result
     with st.container(border=True):
-        st.markdown(f"**{item.name}**")
+        st.markdown(f"**{display_name(item.name)}**")
         if item.error is not None:
             st.error(item.error.message(L), icon=":material/block:")
             return
@@ -184,18 +185,22 @@ def correction_editor(rows: dict[str, pd.DataFrame], submission_id: int, L: str)
     return edited
 
 
-def original_download(submission: dict) -> None:
-    """The stored original workbook of a submission, or a note that the file is missing."""
+def original_download(submission: dict, user: Account | None) -> None:
+    """The stored original workbook of a submission, or a note that the file is missing. Originals
+    carry officers' names and whatever the file holds: signed-in accounts only."""
     L = lang()
+    if not may_download_originals(user):
+        st.caption(t("history.original_sign_in", L))
+        return
     try:
         original = store.read_original(submission["sha256"], store.db_path())
     except OSError:
         st.caption(t("history.original_missing", L))
         return
     st.download_button(
-        t("history.download", L, file=submission["file_name"]),
+        t("history.download", L, file=display_name(submission["file_name"])),
         data=original,
-        file_name=submission["file_name"],
+        file_name=display_name(submission["file_name"]),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="history_download",
         icon=":material/download:",
