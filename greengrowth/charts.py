@@ -314,10 +314,22 @@ def activity_history(
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
 
 
-def _department_label(code: object, acronym: object, lang: str) -> str:
-    if code is None or pd.isna(code):
+def department_label(code: object, acronym: object, short_vi: object, lang: str) -> str:
+    """How a document in `lang` names a department: Vietnamese texts use the Vietnamese short form
+    from the catalog (Sở NN&PTNT), never the English acronym (DARD); English keeps the acronym."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
         return t("common.no_lead", lang)
-    return str(acronym or code)
+    if lang == "vi" and isinstance(short_vi, str) and short_vi:
+        return short_vi
+    return str(acronym if isinstance(acronym, str) and acronym else code)
+
+
+def _department_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    short = frame["short_vi"] if "short_vi" in frame else [None] * len(frame)
+    return [
+        department_label(c, a, s, lang)
+        for c, a, s in zip(frame["department_code"], frame["acronym"], short, strict=True)
+    ]
 
 
 def progress_by_department(
@@ -327,12 +339,7 @@ def progress_by_department(
     title_default = t("chart.progress_by_department.title", lang, period=period)
     if frame.empty:
         return empty_figure(t("chart.reason.no_reports", lang, period=period), lang, title_default)
-    frame = frame.assign(
-        key=[
-            _department_label(c, a, lang)
-            for c, a in zip(frame["department_code"], frame["acronym"], strict=True)
-        ]
-    )
+    frame = frame.assign(key=_department_labels(frame, lang))
     totals = frame.groupby("key", sort=False)["activities"].sum()
     done = frame[frame["status"] == "completed"].groupby("key")["activities"].sum()
     share = (done.reindex(totals.index, fill_value=0) / totals).fillna(0)
@@ -363,10 +370,11 @@ def priority_outcomes(
     title_default = t("chart.priority_outcomes.title", lang)
     if frame.empty or frame["tasks"].sum() == 0:
         return empty_figure(t("chart.reason.no_catalog", lang), lang, title_default)
-    keys = list(dict.fromkeys(frame["acronym"]))
+    frame = frame.assign(key=_department_labels(frame, lang))
+    keys = list(dict.fromkeys(frame["key"]))
     series = []
     for outcome in PRIORITY_ORDER:
-        part = frame[frame["outcome"] == outcome].groupby("acronym")["tasks"].sum()
+        part = frame[frame["outcome"] == outcome].groupby("key")["tasks"].sum()
         series.append(
             (
                 t(f"priority.{outcome}", lang),
@@ -377,7 +385,11 @@ def priority_outcomes(
     fig = _stacked(keys, series)
     fig.update_layout(height=220 + 34 * len(keys))
     fig.update_xaxes(title_text=t("chart.axis.tasks", lang))
-    by = frame.groupby("outcome")["tasks"].sum()
+    # Tasks, not department bars: a task led by two departments counts once (query's outcome_tasks).
+    if "outcome_tasks" in frame:
+        by = frame.groupby("outcome")["outcome_tasks"].first()
+    else:
+        by = frame.groupby("outcome")["tasks"].sum()
     title = t(
         "chart.priority_outcomes.finding",
         lang,
@@ -427,7 +439,8 @@ def reporting_grid(
     title_default = t("chart.reporting_grid.title", lang)
     if frame.empty:
         return empty_figure(t("chart.reason.no_expected", lang), lang, title_default)
-    departments = list(dict.fromkeys(frame.sort_values("department_code")["acronym"]))
+    frame = frame.assign(key=_department_labels(frame, lang))
+    departments = list(dict.fromkeys(frame.sort_values("department_code")["key"]))
     fig = go.Figure()
     for code in REPORTING_SERIES:
         part = frame[frame["outcome"] == code]
@@ -436,7 +449,7 @@ def reporting_grid(
         name = reporting_label(code, lang)
         fig.add_scatter(
             x=[str(p) for p in part["period"]],
-            y=list(part["acronym"]),
+            y=list(part["key"]),
             mode="markers",
             name=name,
             marker={"symbol": "square", "size": 24, "color": REPORTING_SERIES_COLORS[code]},
@@ -448,7 +461,7 @@ def reporting_grid(
         type="category", categoryorder="array", categoryarray=departments, autorange="reversed"
     )
     fig.update_layout(height=230 + 32 * len(departments))
-    never_late = frame.groupby("acronym")["outcome"].apply(lambda s: (s == "on_time").all()).sum()
+    never_late = frame.groupby("key")["outcome"].apply(lambda s: (s == "on_time").all()).sum()
     title = t("chart.reporting_grid.finding", lang, count=int(never_late), total=len(departments))
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
 

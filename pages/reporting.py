@@ -49,8 +49,12 @@ show_table(
     status,
     {
         "period": ("column.period", "year"),
-        "acronym": ("column.acronym", "text"),
-        "name_en" if L == "en" else "name_vi": ("column.department", "text"),
+        # Vietnamese documents name a department by its Vietnamese short form, never DOIT/DARD.
+        **(
+            {"acronym": ("column.acronym", "text"), "name_en": ("column.department", "text")}
+            if L == "en"
+            else {"short_vi": ("column.department", "text")}
+        ),
         "due_before": ("column.due_before", "date"),
         "received_on": ("column.received_on", "date"),
         "dated_by_upload": ("column.dated_by_upload", "bool"),

@@ -156,8 +156,11 @@ def theme_filter(ctx: Context, container=None) -> int | None:
 def department_filter(ctx: Context, container=None, *, allow_all: bool = True) -> str | None:
     """Department picker kept in ?dept= (None = all departments)."""
     depts = load(dashboard_queries.department_options, ctx.plan_id)
-    col = "name_en" if ctx.lang == "en" else "name_vi"
-    names = {r.department_code: f"{r.acronym} – {getattr(r, col)}" for r in depts.itertuples()}
+    # English: "DOIT – Department of ..."; Vietnamese documents never use the English acronym.
+    names = {
+        r.department_code: f"{r.acronym} – {r.name_en}" if ctx.lang == "en" else r.name_vi
+        for r in depts.itertuples()
+    }
     if allow_all:
         names = {ALL: t("common.all_departments", ctx.lang)} | names
     if not names:

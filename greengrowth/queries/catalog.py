@@ -10,7 +10,8 @@ from greengrowth.queries.base import run_sql
 # Who must report: a department with an activity, a priority task or an indicator. The one
 # definition, used here and by the leadership queries (queries.dashboard); parameter $plan.
 REPORTING_DEPARTMENTS = """
-    SELECT d.department_code, d.acronym, d.name_vi, d.name_en
+    SELECT d.department_code, d.acronym, d.name_vi, d.name_en,
+           coalesce(d.short_vi, d.name_vi) AS short_vi
     FROM department d
     WHERE d.plan_id = $plan AND (
         d.department_code IN (SELECT department_code FROM activity_lead WHERE plan_id = $plan)
