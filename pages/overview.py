@@ -30,7 +30,7 @@ cols[1].metric(
     t(
         "overview.priority_done_value",
         L,
-        done=tasks["completed"],
+        done=tasks["done"],  # done by the deadline or later: the priorities page's figures
         total=tasks["tasks"],
     ),
     help=t("overview.priority_done_help", L, on_time=tasks["done_on_time"]),

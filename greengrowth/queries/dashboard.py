@@ -340,6 +340,7 @@ SQL: dict[str, str] = {
     "priority_headline": f"""
         SELECT count(*) AS tasks,
                count(*) FILTER (WHERE status = 'completed') AS completed,
+               count(*) FILTER (WHERE outcome IN ('done_on_time', 'closed_later')) AS done,
                count(*) FILTER (WHERE outcome = 'done_on_time') AS done_on_time,
                count(*) FILTER (WHERE outcome = 'closed_later') AS closed_later,
                count(*) FILTER (WHERE outcome = 'open') AS open,
