@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from greengrowth.chart_style import (
     PRIORITY_COLORS,
+    PROGRESS_COLORS,
     PRIORITY_ORDER,
     REPORTING_COLORS,
     REPORTING_ORDER,
@@ -542,4 +543,53 @@ def indicator_by_district(
     fig.update_xaxes(title_text=unit)
     fig.update_layout(height=220 + 34 * len(names), showlegend=False)
     title = t("chart.district.finding", lang, district=names[0], year=year, name=name)
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+INDICATOR_ORDER = [
+    "off_track",
+    "needs_attention",
+    "no_target",
+    "insufficient_data",
+    "no_data",
+    "on_track",
+    "achieved",
+]
+
+
+def indicator_overview(
+    table: pd.DataFrame, *, lang: str, period: int, source: str, data_date: date | None
+) -> go.Figure:
+    """How many indicators are in each judgement (queries.dashboard.indicator_progress): the ones
+    off track or without a target in the plan first, as a leader asks about them first."""
+    title_default = t("chart.indicator_overview.title", lang, period=period)
+    if table.empty:
+        return empty_figure(t("chart.reason.no_catalog", lang), lang, title_default)
+    counts = table["status"].fillna("no_data").value_counts()
+    order = [s for s in INDICATOR_ORDER if counts.get(s, 0)]
+    values = [int(counts[s]) for s in order]
+    fig = go.Figure(
+        go.Bar(
+            y=[t(f"progress.{s}", lang) for s in order],
+            x=values,
+            orientation="h",
+            marker_color=[PROGRESS_COLORS[s] for s in order],
+            marker_line={"color": "#999999", "width": 1},
+            text=values,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("chart.axis.indicators", lang), rangemode="tozero", dtick=1)
+    fig.update_layout(showlegend=False, height=200 + 42 * len(order))
+    title = t(
+        "chart.indicator_overview.finding",
+        lang,
+        period=period,
+        off=int(counts.get("off_track", 0)),
+        no_target=int(counts.get("no_target", 0)),
+        total=int(counts.sum()),
+    )
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)

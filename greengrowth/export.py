@@ -78,9 +78,7 @@ def figure_png(
             return kaleido.calc_fig_sync(spec, opts=opts)
 
 
-def figure_png_cold(
-    fig: go.Figure, width: int = EXPORT_WIDTH, scale: int = EXPORT_SCALE
-) -> bytes:
+def figure_png_cold(fig: go.Figure, width: int = EXPORT_WIDTH, scale: int = EXPORT_SCALE) -> bytes:
     """The old path, a new Chromium for this one image: only the benchmark's baseline uses it."""
     _point_kaleido_at_chromium()
     height = fig.layout.height or EXPORT_HEIGHT_DEFAULT

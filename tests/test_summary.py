@@ -49,7 +49,10 @@ def _allowed(con, period: int, lang: str) -> set[str]:
     if rule is not None:
         dates.append(date(period, int(rule["due_before_month"]), int(rule["due_before_day"])))
     out |= {fmt_date(d, lang) for d in dates if d is not None and d == d}
-    out |= {"2018", str(period)}  # the year; the plan's name for its priority tasks ("nhiệm vụ ưu tiên năm 2018")
+    out |= {
+        "2018",
+        str(period),
+    }  # the year; the plan's name for its priority tasks ("nhiệm vụ ưu tiên năm 2018")
     out |= {part for d in list(out) for part in NUMBER.findall(d)}  # "4 Dec 2020" -> "4", "2020"
     return out
 
