@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 
 from greengrowth.chart_style import (
     PRIORITY_COLORS,
-    PROGRESS_COLORS,
     PRIORITY_ORDER,
+    PROGRESS_COLORS,
     REPORTING_COLORS,
     REPORTING_ORDER,
     STATUS_COLORS,
