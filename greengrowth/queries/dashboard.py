@@ -400,6 +400,26 @@ SQL: dict[str, str] = {
           AND ($search = '' OR strip_accents(lower(concat_ws(' ', finding_id, subject, text_vi,
                 text_en))) LIKE '%' || strip_accents(lower($search)) || '%')
         ORDER BY finding_id""",
+    # ---- briefing outputs (greengrowth/briefing): what each department reported, verbatim ------
+    "activity_reports": """
+        SELECT s.department_code, d.acronym, coalesce(d.short_vi, d.name_vi) AS short_vi,
+               d.name_vi, d.name_en, s.activity_no, a.title_vi, a.title_en, s.status,
+               s.percent_complete, s.done_text, s.difficulties, s.reported_on
+        FROM activity_status_latest s
+        JOIN department d ON d.plan_id = s.plan_id AND d.department_code = s.department_code
+        JOIN activity a ON a.plan_id = s.plan_id AND a.activity_no = s.activity_no
+        WHERE s.plan_id = $plan AND s.period = $period
+        ORDER BY s.department_code, s.activity_no""",
+    "activity_spending_by_source": """
+        SELECT c.department_code, sp.activity_no, sp.funding_source,
+               coalesce(f.name_vi, sp.funding_source) AS source_vi,
+               coalesce(f.name_en, sp.funding_source) AS source_en, sp.amount_million_vnd
+        FROM current_submissions c JOIN activity_spending sp USING (submission_id)
+        LEFT JOIN funding_source f ON f.plan_id = c.plan_id AND f.code = sp.funding_source
+        WHERE c.plan_id = $plan AND c.period = $period
+        ORDER BY c.department_code, sp.activity_no, sp.funding_source""",
+    "funding_source_names": """
+        SELECT code, name_vi, name_en FROM funding_source WHERE plan_id = $plan ORDER BY rowid""",
     "data_date": """
         SELECT max(coalesce(reported_on, CAST(uploaded_at AS DATE))) AS data_date,
                bool_or(illustrative) AS illustrative
@@ -613,6 +633,21 @@ def catalog_activities(
 
 def findings(con, plan_id: str, search: str = "") -> pd.DataFrame:
     return run(con, "findings", {"plan": plan_id, "search": search.strip()})
+
+
+def activity_reports(con, plan_id: str, period: int) -> pd.DataFrame:
+    """Every activity row of the period's current submissions, as the departments wrote it."""
+    return run(con, "activity_reports", {"plan": plan_id, "period": period})
+
+
+def activity_spending(con, plan_id: str, period: int) -> pd.DataFrame:
+    """Spending per department, activity and funding source in the period's current submissions."""
+    return run(con, "activity_spending_by_source", {"plan": plan_id, "period": period})
+
+
+def funding_sources(con, plan_id: str) -> pd.DataFrame:
+    """The plan's funding sources, in the plan's order."""
+    return run(con, "funding_source_names", {"plan": plan_id})
 
 
 def data_date(con, plan_id: str) -> dict:
