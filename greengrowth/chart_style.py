@@ -312,3 +312,28 @@ def plain_title(fig: go.Figure) -> str:
     """The chart's finding as one line of text (Plotly's <br> wraps removed)."""
     text = fig.layout.title.text or ""
     return " ".join(text.replace("<br>", " ").split())
+
+
+SCREEN_BASE_SIZE = 17
+SCREEN_HEIGHT = 560  # with the page heading, a 1440 x 810 screenshot (16:9) holds one chart
+
+
+def for_screen(fig: go.Figure, base_size: int = SCREEN_BASE_SIZE) -> go.Figure:
+    """A copy of a styled chart for briefing mode (a screenshot pasted into a slide): title and
+    footnote kept, larger text, a fixed 16:9-friendly height. The page's figure is unchanged."""
+    out = go.Figure(fig)
+    scale = base_size / _BASE_SIZE
+    out.update_layout(
+        font={"size": base_size},
+        title={"font": {"size": round(_TITLE_SIZE * scale)}},
+        height=max(SCREEN_HEIGHT, int((out.layout.height or DEFAULT_HEIGHT) * 1.0)),
+        legend={"font": {"size": base_size - 1}},
+    )
+    top = out.layout.margin.t or 0
+    out.update_layout(margin={"t": round(top * scale)})
+    for trace in out.select_traces(selector={"type": "bar"}):
+        trace.textfont.size = base_size - 2
+    for ann in out.layout.annotations:
+        if ann.name == _FOOTNOTE_NAME:
+            ann.font.size = round(_FOOTNOTE_SIZE * scale)
+    return out

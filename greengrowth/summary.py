@@ -225,3 +225,14 @@ def build_summary(
     if f["illustrative"]:
         sentences.append(t("summary.illustrative", lang))
     return Summary(text=" ".join(sentences), sentences=sentences, facts=f)
+
+
+def summary_text(
+    con: duckdb.DuckDBPyConnection,
+    plan_id: str,
+    period: int,
+    lang: str,
+    today: date | None = None,
+) -> str:
+    """Just the paragraph (what the overview shows and caches)."""
+    return build_summary(con, plan_id, period, lang, today).text

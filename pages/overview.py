@@ -7,6 +7,8 @@ import streamlit as st
 from greengrowth import charts
 from greengrowth.i18n import fmt_number, fmt_percent, t
 from greengrowth.queries import dashboard as q
+from greengrowth.summary import summary_text
+from ui import briefing
 from ui.chrome import finding_link, leadership_page, show_chart
 from ui.data import load
 
@@ -55,6 +57,12 @@ for col, key in zip(
     col.metric(t(f"status.{key}", L), fmt_number(head[key], L))
 if head["no_lead"]:
     finding_link(ctx, "F01")
+
+briefing.summary_box(
+    ctx,
+    load(summary_text, plan_id=ctx.plan_id, period=ctx.period, lang=L, today=ctx.today),
+)
+briefing.download_buttons(ctx)
 
 fig = charts.progress_by_theme(
     load(q.progress_by_theme, ctx.plan_id, ctx.period),

@@ -7,6 +7,7 @@ import streamlit as st
 from greengrowth import charts
 from greengrowth.i18n import t
 from greengrowth.queries import dashboard as q
+from ui import briefing
 from ui.chrome import (
     department_filter,
     leadership_page,
@@ -62,3 +63,4 @@ show_table(
     },
     L,
 )
+briefing.download_buttons(ctx, ("docx", "xlsx"))

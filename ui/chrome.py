@@ -16,6 +16,7 @@ from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
+from ui import briefing
 from ui.data import load
 from ui.state import lang, url_select
 
@@ -96,6 +97,8 @@ def leadership_page(heading_key: str) -> Context:
     ctx = plan_and_period(lang())
     if ctx is None:
         st.stop()
+    briefing.apply()  # ?briefing=1: screenshot-ready (no sidebar, no buttons, larger text)
+    briefing.mode_link(ctx.lang)
     st.title(t(heading_key, ctx.lang, period=ctx.period))
     illustrative_banner(ctx)
     return ctx
@@ -112,9 +115,10 @@ def _slug(text: str) -> str:
 
 
 def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
-    """The chart, plus a PNG download for slides (rendered only when clicked)."""
+    """The chart, plus a PNG download for slides (rendered only when clicked); in briefing mode
+    the chart alone, sized for a 16:9 screenshot."""
     st.plotly_chart(
-        fig,
+        briefing.screen_figure(fig),
         key=f"chart_{key}",
         theme=None,  # the house style (chart_style) already decides every colour and font
         config={
@@ -122,6 +126,8 @@ def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": _slug(key)},
         },
     )
+    if briefing.active():
+        return
     st.download_button(
         t("common.download_png", ctx.lang),
         data=functools.partial(figure_png, fig),
