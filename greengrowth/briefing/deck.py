@@ -23,7 +23,7 @@ from greengrowth.i18n import MISSING, fmt_date, t
 # Arial is on every PowerPoint machine and has every Vietnamese diacritic; LibreOffice shows it
 # with the metric-compatible Liberation Sans.
 FONT = "Arial"
-WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+WIDTH, HEIGHT = Emu(12192000), Emu(6858000)  # PowerPoint's own 16:9 (13.33 x 7.5 in)
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(1.0)
 BODY_TOP = Inches(1.4)
