@@ -8,6 +8,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_readers.py", "bench_ingest.py", "bench_queries.py", "bench_cache.py"):
+for script in (
+    "bench_readers.py",
+    "bench_ingest.py",
+    "bench_queries.py",
+    "bench_cache.py",
+    "bench_export.py",
+):
     print(f"\n== {script} ==", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)
