@@ -103,16 +103,21 @@ def _activities_sentence(f: dict, period: int, lang: str) -> str:
         delayed_part = t(
             "summary.delayed", lang, delayed=fmt_number(len(delayed), lang), where="; ".join(where)
         )
-    adopted = int(head["adopted"])
-    share = 100 * int(head["completed"]) / adopted if adopted else None
+    adopted, completed = int(head["adopted"]), int(head["completed"])
+    if completed:
+        share = fmt_percent(100 * completed / adopted if adopted else None, lang)
+        completed_part = t(
+            "summary.completed", lang, completed=fmt_number(completed, lang), share=share
+        )
+    else:
+        completed_part = t("summary.completed_none", lang)
     text = t(
         "summary.activities",
         lang,
         date=fmt_date(f["data_date"], lang),
         adopted=fmt_number(adopted, lang),
         national=fmt_number(head["national"], lang),
-        completed=fmt_number(head["completed"], lang),
-        share=fmt_percent(share, lang),
+        completed_part=completed_part,
         delayed_part=delayed_part,
     )
     if int(head["not_reported"]):

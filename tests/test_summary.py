@@ -71,8 +71,11 @@ def test_every_number_in_the_summary_is_a_query_result(demo_con, period, lang): 
     n = lambda v: fmt_number(v, lang)  # noqa: E731
     if lang == "vi":
         assert f"{n(head['adopted'])}/{n(head['national'])} hoạt động" in text
-        share = fmt_percent(100 * head["completed"] / head["adopted"], lang)
-        assert f"{n(head['completed'])} hoạt động ({share}) đã hoàn thành" in text
+        if head["completed"]:
+            share = fmt_percent(100 * head["completed"] / head["adopted"], lang)
+            assert f"{n(head['completed'])} hoạt động ({share}) đã hoàn thành" in text
+        else:
+            assert "chưa có hoạt động nào hoàn thành" in text
         assert f"{n(tasks['done'])}/{n(tasks['tasks'])} nhiệm vụ ưu tiên năm 2018 đã xong" in text
         assert f"{n(tasks['closed_later'])} xong sau hạn" in text
         assert f"{n(year['on_time'])}/{n(year['expected'])} sở, ngành báo cáo đúng hạn" in text
