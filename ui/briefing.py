@@ -32,8 +32,8 @@ _CSS = """
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,
 [data-testid="stMarkdownContainer"] { font-size: 1.25rem; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
 </style>
 """
 

@@ -86,7 +86,7 @@ def _sheet(  # noqa: PLR0913
 
 def _lines(text: str, width: int) -> int:
     """Printed lines of `text` wrapped in a column `width` characters wide (Times, 11 pt)."""
-    per_line = max(1, int(width * 1.3))
+    per_line = max(1, int(width * 1.5))
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
