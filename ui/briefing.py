@@ -118,5 +118,12 @@ def summary_box(ctx, text: str) -> None:
     if active():
         st.markdown(text)
         return
-    st.code(text, language=None, wrap_lines=True)
+    # st.code gives the copy icon; the text keeps the page's own font, as it will in a report.
+    st.markdown(
+        "<style>.st-key-summary_box code { font-family: inherit !important; "
+        "font-size: 1rem !important; line-height: 1.6; }</style>",
+        unsafe_allow_html=True,
+    )
+    with st.container(key="summary_box"):
+        st.code(text, language=None, wrap_lines=True)
     st.caption(t("summary.copy_help", ctx.lang))
