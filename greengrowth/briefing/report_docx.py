@@ -100,7 +100,7 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_cm: list[float]
     for i, text in enumerate(header):
         cell = table.rows[0].cells[i]
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(cell.paragraphs[0].add_run(text), TABLE_PT, bold=True)
+        _font(cell.paragraphs[0].add_run(text), TABLE_PT - 1, bold=True)
     # The header row repeats on every page the table runs over.
     tr_pr = table.rows[0]._tr.get_or_add_trPr()  # noqa: SLF001
     repeat = OxmlElement("w:tblHeader")
@@ -241,7 +241,8 @@ def build_report(
             themes, "theme_no",
             lambda k, part: f"{k}. {part[title_col].iloc[0]}", L,
         )  # fmt: skip
-        _table(doc, [t("common.theme", L), *header], rows, [5.5] + [1.6] * len(header))
+        rest = (16.0 - 3.6) / len(header)  # the page's 16 cm: the theme's name, then counts
+        _table(doc, [t("common.theme", L), *header], rows, [3.6] + [rest] * len(header))
     figure("progress-by-theme")
 
     _heading(doc, t("report.section.departments", L))
