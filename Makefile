@@ -9,7 +9,9 @@ PORT ?= 8501
 # The address the dashboard listens on: this machine only, unless told otherwise
 # (`make run HOST=0.0.0.0`; then .streamlit/secrets.toml must hold real accounts, not the demo one).
 HOST ?= 127.0.0.1
-SYSTEM_PACKAGES := chromium fonts-noto-core libreoffice-calc
+# chromium: chart images and browser tests; Noto: Vietnamese diacritics; LibreOffice + poppler: tests
+# re-save a template (calc) and render the deck and report to pictures (impress, writer, pdftoppm).
+SYSTEM_PACKAGES := chromium fonts-noto-core libreoffice-calc libreoffice-impress libreoffice-writer poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format e2e system-deps demo bench clean

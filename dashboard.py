@@ -33,13 +33,25 @@ URL_PATHS = {
 }
 
 
-def page(path: str, key: str, icon: str, **kwargs) -> st.Page:
-    return st.Page(path, title=t(f"page.{key}", lang), icon=icon, url_path=URL_PATHS[key], **kwargs)
+def page(path: str, key: str, icon: str, *, default: bool = False) -> st.Page:
+    # The default page is served at "/", but its url_path must still be unique.
+    url_path = f"{URL_PATHS[key]}-home" if default else URL_PATHS[key]
+    return st.Page(
+        path, title=t(f"page.{key}", lang), icon=icon, url_path=url_path, default=default
+    )
 
 
 pages = {
     t("nav.section.leadership", lang): [
         page("pages/overview.py", "overview", ":material/dashboard:", default=True),
+        # Streamlit serves the default page only at "/": its own url_path answers "Page not
+        # found". This hidden twin makes /tong-quan (the README's address) open the overview too.
+        st.Page(
+            "pages/overview.py",
+            title=t("page.overview", lang),
+            url_path=URL_PATHS["overview"],
+            visibility="hidden",
+        ),
         page("pages/by_theme.py", "by_theme", ":material/account_tree:"),
         page("pages/by_department.py", "by_department", ":material/apartment:"),
         page("pages/priorities.py", "priorities", ":material/flag:"),

@@ -15,6 +15,7 @@ for script in (
     "bench_queries.py",
     "bench_cache.py",
     "bench_hostile.py",
+    "bench_export.py",
 ):
     print(f"\n== {script} ==", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)

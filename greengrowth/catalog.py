@@ -113,6 +113,11 @@ def load_catalog(plan_id: str, root: Path = PLAN_ROOT) -> Catalog:
     tables = {name: df.replace({"": None}) for name, df in tables.items()}
     _indicator_defaults(tables["indicators"])
     meta["reporting_rules"] = [_rule_defaults(rule) for rule in meta.get("reporting_rules") or []]
+    # Optional: the short Vietnamese name documents use (Sở NN&PTNT); the full name otherwise.
+    departments = tables["departments"]
+    if "short_vi" not in departments:
+        departments["short_vi"] = None
+    departments["short_vi"] = departments["short_vi"].fillna(departments["name_vi"])
     _coerce(tables)
     catalog = Catalog(plan_id=plan_id, meta=meta, tables=tables)
     check_references(catalog)

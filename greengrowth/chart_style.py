@@ -261,3 +261,58 @@ def empty_figure(reason: str, lang: str, title: str) -> go.Figure:
     )
     fig.update_layout(margin={"b": 24})
     return fig
+
+
+SLIDE_BASE_SIZE = 18  # a projected slide is read from the back of a meeting room
+
+
+def for_slide(fig: go.Figure, base_size: int = SLIDE_BASE_SIZE) -> go.Figure:
+    """A copy of a styled chart for a slide or a report page, where the slide title states the
+    finding and the slide footer gives source and date: no title or footnote in the picture,
+    larger text, the legend on top. The page's figure is left as it is."""
+    out = go.Figure(fig)
+    out.layout.annotations = [a for a in out.layout.annotations if a.name != _FOOTNOTE_NAME]
+    out.update_layout(
+        title={"text": "", "subtitle": {"text": ""}},
+        font={"size": base_size},
+        legend={"y": 1, "yref": "container", "yanchor": "top", "font": {"size": base_size - 2}},
+        margin={"t": 30 + 2 * base_size if out.layout.showlegend is not False else 24, "b": 24},
+    )
+    for trace in out.select_traces(selector={"type": "bar"}):
+        if trace.textfont is not None:
+            trace.textfont.size = base_size - 2
+    for ann in out.layout.annotations:  # an empty chart's message stays readable
+        if ann.name == _EMPTY_NAME:
+            ann.font.size = base_size + 2
+    return out
+
+
+def plain_title(fig: go.Figure) -> str:
+    """The chart's finding as one line of text (Plotly's <br> wraps removed)."""
+    text = fig.layout.title.text or ""
+    return " ".join(text.replace("<br>", " ").split())
+
+
+SCREEN_BASE_SIZE = 17
+SCREEN_HEIGHT = 560  # with the page heading, a 1440 x 810 screenshot (16:9) holds one chart
+
+
+def for_screen(fig: go.Figure, base_size: int = SCREEN_BASE_SIZE) -> go.Figure:
+    """A copy of a styled chart for briefing mode (a screenshot pasted into a slide): title and
+    footnote kept, larger text, a fixed 16:9-friendly height. The page's figure is unchanged."""
+    out = go.Figure(fig)
+    scale = base_size / _BASE_SIZE
+    out.update_layout(
+        font={"size": base_size},
+        title={"font": {"size": round(_TITLE_SIZE * scale)}},
+        height=max(SCREEN_HEIGHT, int((out.layout.height or DEFAULT_HEIGHT) * 1.0)),
+        legend={"font": {"size": base_size - 1}},
+    )
+    top = out.layout.margin.t or 0
+    out.update_layout(margin={"t": round(top * scale)})
+    for trace in out.select_traces(selector={"type": "bar"}):
+        trace.textfont.size = base_size - 2
+    for ann in out.layout.annotations:
+        if ann.name == _FOOTNOTE_NAME:
+            ann.font.size = round(_FOOTNOTE_SIZE * scale)
+    return out

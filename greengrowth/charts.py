@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from greengrowth.chart_style import (
     PRIORITY_COLORS,
     PRIORITY_ORDER,
+    PROGRESS_COLORS,
     REPORTING_COLORS,
     REPORTING_ORDER,
     STATUS_COLORS,
@@ -314,10 +315,22 @@ def activity_history(
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
 
 
-def _department_label(code: object, acronym: object, lang: str) -> str:
-    if code is None or pd.isna(code):
+def department_label(code: object, acronym: object, short_vi: object, lang: str) -> str:
+    """How a document in `lang` names a department: Vietnamese texts use the Vietnamese short form
+    from the catalog (Sở NN&PTNT), never the English acronym (DARD); English keeps the acronym."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
         return t("common.no_lead", lang)
-    return str(acronym or code)
+    if lang == "vi" and isinstance(short_vi, str) and short_vi:
+        return short_vi
+    return str(acronym if isinstance(acronym, str) and acronym else code)
+
+
+def _department_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    short = frame["short_vi"] if "short_vi" in frame else [None] * len(frame)
+    return [
+        department_label(c, a, s, lang)
+        for c, a, s in zip(frame["department_code"], frame["acronym"], short, strict=True)
+    ]
 
 
 def progress_by_department(
@@ -327,12 +340,7 @@ def progress_by_department(
     title_default = t("chart.progress_by_department.title", lang, period=period)
     if frame.empty:
         return empty_figure(t("chart.reason.no_reports", lang, period=period), lang, title_default)
-    frame = frame.assign(
-        key=[
-            _department_label(c, a, lang)
-            for c, a in zip(frame["department_code"], frame["acronym"], strict=True)
-        ]
-    )
+    frame = frame.assign(key=_department_labels(frame, lang))
     totals = frame.groupby("key", sort=False)["activities"].sum()
     done = frame[frame["status"] == "completed"].groupby("key")["activities"].sum()
     share = (done.reindex(totals.index, fill_value=0) / totals).fillna(0)
@@ -363,10 +371,11 @@ def priority_outcomes(
     title_default = t("chart.priority_outcomes.title", lang)
     if frame.empty or frame["tasks"].sum() == 0:
         return empty_figure(t("chart.reason.no_catalog", lang), lang, title_default)
-    keys = list(dict.fromkeys(frame["acronym"]))
+    frame = frame.assign(key=_department_labels(frame, lang))
+    keys = list(dict.fromkeys(frame["key"]))
     series = []
     for outcome in PRIORITY_ORDER:
-        part = frame[frame["outcome"] == outcome].groupby("acronym")["tasks"].sum()
+        part = frame[frame["outcome"] == outcome].groupby("key")["tasks"].sum()
         series.append(
             (
                 t(f"priority.{outcome}", lang),
@@ -377,7 +386,11 @@ def priority_outcomes(
     fig = _stacked(keys, series)
     fig.update_layout(height=220 + 34 * len(keys))
     fig.update_xaxes(title_text=t("chart.axis.tasks", lang))
-    by = frame.groupby("outcome")["tasks"].sum()
+    # Tasks, not department bars: a task led by two departments counts once (query's outcome_tasks).
+    if "outcome_tasks" in frame:
+        by = frame.groupby("outcome")["outcome_tasks"].first()
+    else:
+        by = frame.groupby("outcome")["tasks"].sum()
     title = t(
         "chart.priority_outcomes.finding",
         lang,
@@ -427,7 +440,8 @@ def reporting_grid(
     title_default = t("chart.reporting_grid.title", lang)
     if frame.empty:
         return empty_figure(t("chart.reason.no_expected", lang), lang, title_default)
-    departments = list(dict.fromkeys(frame.sort_values("department_code")["acronym"]))
+    frame = frame.assign(key=_department_labels(frame, lang))
+    departments = list(dict.fromkeys(frame.sort_values("department_code")["key"]))
     fig = go.Figure()
     for code in REPORTING_SERIES:
         part = frame[frame["outcome"] == code]
@@ -436,7 +450,7 @@ def reporting_grid(
         name = reporting_label(code, lang)
         fig.add_scatter(
             x=[str(p) for p in part["period"]],
-            y=list(part["acronym"]),
+            y=list(part["key"]),
             mode="markers",
             name=name,
             marker={"symbol": "square", "size": 24, "color": REPORTING_SERIES_COLORS[code]},
@@ -448,7 +462,7 @@ def reporting_grid(
         type="category", categoryorder="array", categoryarray=departments, autorange="reversed"
     )
     fig.update_layout(height=230 + 32 * len(departments))
-    never_late = frame.groupby("acronym")["outcome"].apply(lambda s: (s == "on_time").all()).sum()
+    never_late = frame.groupby("key")["outcome"].apply(lambda s: (s == "on_time").all()).sum()
     title = t("chart.reporting_grid.finding", lang, count=int(never_late), total=len(departments))
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
 
@@ -529,4 +543,53 @@ def indicator_by_district(
     fig.update_xaxes(title_text=unit)
     fig.update_layout(height=220 + 34 * len(names), showlegend=False)
     title = t("chart.district.finding", lang, district=names[0], year=year, name=name)
+    return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
+
+
+INDICATOR_ORDER = [
+    "off_track",
+    "needs_attention",
+    "no_target",
+    "insufficient_data",
+    "no_data",
+    "on_track",
+    "achieved",
+]
+
+
+def indicator_overview(
+    table: pd.DataFrame, *, lang: str, period: int, source: str, data_date: date | None
+) -> go.Figure:
+    """How many indicators are in each judgement (queries.dashboard.indicator_progress): the ones
+    off track or without a target in the plan first, as a leader asks about them first."""
+    title_default = t("chart.indicator_overview.title", lang, period=period)
+    if table.empty:
+        return empty_figure(t("chart.reason.no_catalog", lang), lang, title_default)
+    counts = table["status"].fillna("no_data").value_counts()
+    order = [s for s in INDICATOR_ORDER if counts.get(s, 0)]
+    values = [int(counts[s]) for s in order]
+    fig = go.Figure(
+        go.Bar(
+            y=[t(f"progress.{s}", lang) for s in order],
+            x=values,
+            orientation="h",
+            marker_color=[PROGRESS_COLORS[s] for s in order],
+            marker_line={"color": "#999999", "width": 1},
+            text=values,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=t("chart.axis.indicators", lang), rangemode="tozero", dtick=1)
+    fig.update_layout(showlegend=False, height=200 + 42 * len(order))
+    title = t(
+        "chart.indicator_overview.finding",
+        lang,
+        period=period,
+        off=int(counts.get("off_track", 0)),
+        no_target=int(counts.get("no_target", 0)),
+        total=int(counts.sum()),
+    )
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)

@@ -57,6 +57,8 @@ CREATE TABLE IF NOT EXISTS department (
     plan_id VARCHAR, department_code VARCHAR, acronym VARCHAR, name_vi VARCHAR, name_en VARCHAR,
     kind VARCHAR, PRIMARY KEY (plan_id, department_code)
 );
+-- The name Vietnamese documents use in tables and charts (Sở NN&PTNT); optional in a plan folder.
+ALTER TABLE department ADD COLUMN IF NOT EXISTS short_vi VARCHAR;
 CREATE TABLE IF NOT EXISTS district (
     plan_id VARCHAR, district_code VARCHAR, name_vi VARCHAR, name_en VARCHAR, kind VARCHAR,
     PRIMARY KEY (plan_id, district_code)
@@ -332,7 +334,10 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 CATALOG_TABLES = {
     # db table: (catalog table, columns)
-    "department": ("departments", ["department_code", "acronym", "name_vi", "name_en", "kind"]),
+    "department": (
+        "departments",
+        ["department_code", "acronym", "name_vi", "name_en", "kind", "short_vi"],
+    ),
     "district": ("districts", ["district_code", "name_vi", "name_en", "kind"]),
     "theme": ("themes", ["theme_no", "title_vi", "title_en", "stated_adopted", "stated_national"]),
     "activity_group": (

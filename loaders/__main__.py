@@ -22,7 +22,7 @@ from pathlib import Path
 from greengrowth import catalog as catalog_mod
 from greengrowth import store
 from greengrowth.auth import Account, AccountError, load_accounts
-from loaders import service
+from loaders import briefing_cli, service
 from loaders.demo import build_demo, load_all_catalogs
 from loaders.errors import ServiceError
 from loaders.ingest import IngestResult
@@ -140,7 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("catalog", help="(re)load the plan catalogs from data/plan/")
     reb = sub.add_parser("rebuild", help="rebuild a database from the stored original workbooks")
     reb.add_argument("-o", "--output", required=True, type=Path, help="the new database file")
+    briefing_cli.add_parsers(sub)  # briefing | report (greengrowth.briefing)
     args = parser.parse_args(argv)
+    if args.command in briefing_cli.COMMANDS:
+        return briefing_cli.run(args)
 
     if args.command == "template":
         with store.connect() as con:

@@ -35,7 +35,7 @@ show_table(
         name_col: ("column.indicator", "text"),
         unit_col: ("column.unit", "text"),
         "basis_short": ("provenance.column.basis", "text"),
-        "department_acronym": ("column.lead", "text"),
+        "department_acronym" if L == "en" else "department_short_vi": ("column.lead", "text"),
         "current_year": ("column.year", "year"),
         "current_value": ("column.latest_value", "number"),
         "target_value": ("column.target", "number"),

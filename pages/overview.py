@@ -8,6 +8,8 @@ from greengrowth import charts
 from greengrowth.i18n import fmt_number, fmt_percent, t
 from greengrowth.queries import dashboard as q
 from greengrowth.status import STATUS_ORDER
+from greengrowth.summary import summary_text
+from ui import briefing
 from ui.chrome import finding_link, leadership_page, show_chart
 from ui.data import load
 
@@ -31,7 +33,7 @@ cols[1].metric(
     t(
         "overview.priority_done_value",
         L,
-        done=tasks["completed"],
+        done=tasks["done"],  # done by the deadline or later: the priorities page's figures
         total=tasks["tasks"],
     ),
     help=t("overview.priority_done_help", L, on_time=tasks["done_on_time"]),
@@ -52,6 +54,12 @@ for col, key in zip(cols, STATUS_ORDER, strict=True):
     col.metric(t(f"status.{key}", L), fmt_number(head[key], L))
 if head["no_lead"]:
     finding_link(ctx, "F01")
+
+briefing.summary_box(
+    ctx,
+    load(summary_text, plan_id=ctx.plan_id, period=ctx.period, lang=L, today=ctx.today),
+)
+briefing.download_buttons(ctx)
 
 fig = charts.progress_by_theme(
     load(q.progress_by_theme, plan_id=ctx.plan_id, period=ctx.period),

@@ -46,7 +46,7 @@ unit = "target_unit_en" if L == "en" else "target_unit_vi"
 # What a leader looks for first (who, status, outcome) on the left; the long task text last.
 columns = {
     "task_id": ("column.task", "text"),
-    "departments": ("column.departments", "text"),
+    "departments" if L == "en" else "departments_vi": ("column.departments", "text"),
     "status_at_deadline": ("column.status_at_deadline", "status"),
     "status": ("column.status_now", "status"),
     "outcome": ("column.outcome", "priority"),

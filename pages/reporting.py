@@ -8,6 +8,7 @@ from greengrowth import charts
 from greengrowth.i18n import t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as q
+from ui import briefing
 from ui.chrome import (
     department_filter,
     leadership_page,
@@ -54,8 +55,12 @@ show_table(
     status,
     {
         "period": ("column.period", "year"),
-        "acronym": ("column.acronym", "text"),
-        "name_en" if L == "en" else "name_vi": ("column.department", "text"),
+        # Vietnamese documents name a department by its Vietnamese short form, never DOIT/DARD.
+        **(
+            {"acronym": ("column.acronym", "text"), "name_en": ("column.department", "text")}
+            if L == "en"
+            else {"short_vi": ("column.department", "text")}
+        ),
         "due_before": ("column.due_before", "date"),
         "received_on": ("column.received_on", "date"),
         "dated_by_upload": ("column.dated_by_upload", "bool"),
@@ -63,3 +68,4 @@ show_table(
     },
     L,
 )
+briefing.download_buttons(ctx, ("docx", "xlsx"))

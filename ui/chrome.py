@@ -17,6 +17,7 @@ from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
+from ui import briefing
 from ui.auth import current_user, require_analyst
 from ui.data import load
 from ui.state import lang, url_select
@@ -98,6 +99,8 @@ def leadership_page(heading_key: str) -> Context:
     ctx = plan_and_period(lang())
     if ctx is None:
         st.stop()
+    briefing.apply()  # ?briefing=1: screenshot-ready (no sidebar, no buttons, larger text)
+    briefing.mode_link(ctx.lang)
     st.title(t(heading_key, ctx.lang, period=ctx.period))
     illustrative_banner(ctx)
     return ctx
@@ -135,9 +138,10 @@ def _slug(text: str) -> str:
 
 
 def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
-    """The chart, plus a PNG download for slides (rendered only when clicked)."""
+    """The chart, plus a PNG download for slides (rendered only when clicked); in briefing mode
+    the chart alone, sized for a 16:9 screenshot."""
     st.plotly_chart(
-        fig,
+        briefing.screen_figure(fig),
         key=f"chart_{key}",
         theme=None,  # the house style (chart_style) already decides every colour and font
         config={
@@ -145,6 +149,8 @@ def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
             "toImageButtonOptions": {"format": "png", "scale": 2, "filename": _slug(key)},
         },
     )
+    if briefing.active():
+        return
     st.download_button(
         t("common.download_png", ctx.lang),
         data=functools.partial(figure_png, fig),
@@ -179,8 +185,11 @@ def theme_filter(ctx: Context, container=None) -> int | None:
 def department_filter(ctx: Context, container=None, *, allow_all: bool = True) -> str | None:
     """Department picker kept in ?dept= (None = all departments)."""
     depts = load(catalog_queries.reporting_departments, plan_id=ctx.plan_id)
-    col = "name_en" if ctx.lang == "en" else "name_vi"
-    names = {r.department_code: f"{r.acronym} – {getattr(r, col)}" for r in depts.itertuples()}
+    # English: "DOIT – Department of ..."; Vietnamese documents never use the English acronym.
+    names = {
+        r.department_code: f"{r.acronym} – {r.name_en}" if ctx.lang == "en" else r.name_vi
+        for r in depts.itertuples()
+    }
     if allow_all:
         names = {ALL: t("common.all_departments", ctx.lang)} | names
     if not names:

@@ -10,7 +10,8 @@ from greengrowth.queries.base import run_sql
 # Who must report: a department with an activity, a priority task or an indicator. The one
 # definition, used here and by the leadership queries (queries.dashboard); parameter $plan.
 REPORTING_DEPARTMENTS = """
-    SELECT d.department_code, d.acronym, d.name_vi, d.name_en
+    SELECT d.department_code, d.acronym, d.name_vi, d.name_en,
+           coalesce(d.short_vi, d.name_vi) AS short_vi
     FROM department d
     WHERE d.plan_id = $plan AND (
         d.department_code IN (SELECT department_code FROM activity_lead WHERE plan_id = $plan)
@@ -31,7 +32,8 @@ SQL: dict[str, str] = {
     "districts": """
         SELECT district_code, name_vi, name_en, kind FROM district WHERE plan_id = $plan
         ORDER BY district_code""",
-    "funding_sources": "SELECT code, name_vi, name_en FROM funding_source WHERE plan_id = $plan",
+    "funding_sources": """
+        SELECT code, name_vi, name_en FROM funding_source WHERE plan_id = $plan ORDER BY rowid""",
     "reporting_rules": "SELECT * FROM reporting_rule WHERE plan_id = $plan ORDER BY rule_id",
     "department_activities": """
         SELECT a.activity_no, a.title_vi, a.title_en, l.due_date
@@ -77,7 +79,8 @@ SQL: dict[str, str] = {
         SELECT * FROM reporting_rule WHERE plan_id = $plan AND kind = 'annual_report'
         ORDER BY rule_id LIMIT 1""",
     "indicators": """
-        SELECT i.*, d.acronym AS department_acronym
+        SELECT i.*, d.acronym AS department_acronym,
+               coalesce(d.short_vi, d.name_vi) AS department_short_vi
         FROM indicator i LEFT JOIN department d
             ON d.plan_id = i.plan_id AND d.department_code = i.department_code
         WHERE i.plan_id = $plan AND ($department IS NULL OR i.department_code = $department)

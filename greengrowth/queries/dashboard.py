@@ -112,7 +112,7 @@ _REPORTING = f"""
         QUALIFY row_number() OVER (
             PARTITION BY department_code, period ORDER BY uploaded_at, submission_id) = 1
     ), expected AS (
-        SELECT p.period, d.department_code, d.acronym, d.name_vi, d.name_en,
+        SELECT p.period, d.department_code, d.acronym, d.name_vi, d.name_en, d.short_vi,
                make_date(CAST(p.period AS INTEGER), rule.m, rule.d) AS due_before
         FROM periods p CROSS JOIN depts d LEFT JOIN rule ON true
     )
@@ -148,6 +148,8 @@ _PRIORITY = f"""
         FROM latest_by_dept GROUP BY ALL
     ), depts AS (
         SELECT d.task_id, string_agg(dep.acronym, ', ' ORDER BY dep.acronym) AS departments,
+               string_agg(coalesce(dep.short_vi, dep.name_vi), ', ' ORDER BY dep.acronym)
+                   AS departments_vi,
                list(d.department_code ORDER BY d.department_code) AS department_codes
         FROM priority_task_department d
         JOIN department dep ON dep.plan_id = d.plan_id AND dep.department_code = d.department_code
@@ -166,7 +168,8 @@ _PRIORITY = f"""
                    AS activities
         FROM priority_task_activity WHERE plan_id = $plan GROUP BY ALL
     )
-    SELECT t.task_id, t.section, t.text_vi, t.summary_en, dp.departments, dp.department_codes,
+    SELECT t.task_id, t.section, t.text_vi, t.summary_en, dp.departments, dp.departments_vi,
+           dp.department_codes,
            ac.activities, t.deadline, t.deadline_text_vi, t.target_value, t.target_unit_vi,
            t.target_unit_en, t.conditional,
            n.achieved_value, coalesce(n.status, 'not_reported') AS status, n.completed_on,
@@ -278,7 +281,7 @@ SQL: dict[str, str] = {
         ), this_year AS (
             SELECT department_code, outcome FROM ({_REPORTING}) WHERE period = $period
         )
-        SELECT d.department_code, d.acronym, d.name_vi, d.name_en,
+        SELECT d.department_code, d.acronym, d.name_vi, d.name_en, d.short_vi,
                coalesce(a.activities_led, 0) AS activities_led, coalesce(a.completed, 0) AS completed,
                CASE WHEN a.activities_led > 0 THEN 100.0 * a.completed / a.activities_led END
                    AS share_complete,
@@ -292,12 +295,13 @@ SQL: dict[str, str] = {
         LEFT JOIN rep r USING (department_code)
         LEFT JOIN this_year y USING (department_code)
         UNION ALL  -- activities the plan gives no lead department (F01): a plan gap, one row
-        SELECT NULL, NULL, NULL, NULL, count(*), 0, NULL, 0, 0, NULL, NULL, NULL, NULL
+        SELECT NULL, NULL, NULL, NULL, NULL, count(*), 0, NULL, 0, 0, NULL, NULL, NULL, NULL
         FROM s WHERE status = 'no_lead' HAVING count(*) > 0
         ORDER BY department_code NULLS LAST""",
     "department_status_counts": f"""
         WITH s AS ({_ACTIVITY_PERIOD_STATUS})
-        SELECT s.department_code, d.acronym, s.status, count(*) AS activities
+        SELECT s.department_code, d.acronym, coalesce(d.short_vi, d.name_vi) AS short_vi, s.status,
+               count(*) AS activities
         FROM s LEFT JOIN department d
             ON d.plan_id = $plan AND d.department_code = s.department_code
         GROUP BY ALL ORDER BY s.department_code NULLS LAST, s.status""",
@@ -309,6 +313,7 @@ SQL: dict[str, str] = {
     "priority_headline": f"""
         SELECT count(*) AS tasks,
                count(*) FILTER (WHERE status = 'completed') AS completed,
+               count(*) FILTER (WHERE outcome IN ('done_on_time', 'closed_later')) AS done,
                count(*) FILTER (WHERE outcome = 'done_on_time') AS done_on_time,
                count(*) FILTER (WHERE outcome = 'closed_later') AS closed_later,
                count(*) FILTER (WHERE outcome = 'open') AS open,
@@ -316,11 +321,19 @@ SQL: dict[str, str] = {
                count(*) FILTER (WHERE outcome IN ('open', 'not_reported')) AS still_open,
                min(deadline) AS deadline
         FROM ({_PRIORITY_OUTCOME})""",
+    # A task led by two departments (3.7) is a bar segment for each of them, but counts once in
+    # `outcome_tasks` (tasks with this outcome, the same figures as priority_headline): the
+    # chart's title states those, so the page says one number per fact.
     "priority_outcomes_by_department": f"""
-        SELECT dep.department_code, dep.acronym, p.outcome, count(*) AS tasks
-        FROM ({_PRIORITY_OUTCOME}) p, unnest(p.department_codes) AS u(department_code)
+        WITH p AS ({_PRIORITY_OUTCOME}),
+        per_outcome AS (SELECT outcome, count(*) AS outcome_tasks FROM p GROUP BY ALL)
+        SELECT dep.department_code, dep.acronym, coalesce(dep.short_vi, dep.name_vi) AS short_vi,
+               p.outcome, count(*) AS tasks, any_value(o.outcome_tasks) AS outcome_tasks
+        FROM p, unnest(p.department_codes) AS u(department_code)
         JOIN department dep ON dep.plan_id = $plan AND dep.department_code = u.department_code
-        GROUP BY ALL ORDER BY dep.department_code, p.outcome""",
+        JOIN per_outcome o ON o.outcome = p.outcome
+        GROUP BY dep.department_code, dep.acronym, dep.short_vi, dep.name_vi, p.outcome
+        ORDER BY dep.department_code, p.outcome""",
     "indicator_values": f"""
         SELECT indicator_code, year, value, illustrative FROM ({_INDICATOR_KNOWN})
         WHERE district_code IS NULL AND ($indicator IS NULL OR indicator_code = $indicator)
@@ -331,6 +344,24 @@ SQL: dict[str, str] = {
         JOIN district d ON d.plan_id = $plan AND d.district_code = v.district_code
         WHERE v.indicator_code = $indicator
         ORDER BY v.year, d.district_code""",
+    # ---- briefing outputs (greengrowth/briefing): what each department reported, verbatim ------
+    "activity_reports": """
+        SELECT s.department_code, d.acronym, coalesce(d.short_vi, d.name_vi) AS short_vi,
+               d.name_vi, d.name_en, s.activity_no, a.title_vi, a.title_en, s.status,
+               s.percent_complete, s.done_text, s.difficulties, s.reported_on
+        FROM activity_status_latest s
+        JOIN department d ON d.plan_id = s.plan_id AND d.department_code = s.department_code
+        JOIN activity a ON a.plan_id = s.plan_id AND a.activity_no = s.activity_no
+        WHERE s.plan_id = $plan AND s.period = $period
+        ORDER BY s.department_code, s.activity_no""",
+    "activity_spending_by_source": """
+        SELECT c.department_code, sp.activity_no, sp.funding_source,
+               coalesce(f.name_vi, sp.funding_source) AS source_vi,
+               coalesce(f.name_en, sp.funding_source) AS source_en, sp.amount_million_vnd
+        FROM current_submissions c JOIN activity_spending sp USING (submission_id)
+        LEFT JOIN funding_source f ON f.plan_id = c.plan_id AND f.code = sp.funding_source
+        WHERE c.plan_id = $plan AND c.period = $period
+        ORDER BY c.department_code, sp.activity_no, sp.funding_source""",
     "data_date": """
         SELECT max(coalesce(reported_on, CAST(uploaded_at AS DATE))) AS data_date,
                bool_or(illustrative) AS illustrative
@@ -496,6 +527,16 @@ def indicator_progress(con, plan_id: str, period: int, department: str | None = 
 def indicator_district_values(con, plan_id: str, period: int, indicator: str) -> pd.DataFrame:
     params = {"plan": plan_id, "indicator": indicator, "period": period}
     return _run(con, "indicator_district_values", **params)
+
+
+def activity_reports(con, plan_id: str, period: int) -> pd.DataFrame:
+    """Every activity row of the period's current submissions, as the departments wrote it."""
+    return _run(con, "activity_reports", plan=plan_id, period=period)
+
+
+def activity_spending(con, plan_id: str, period: int) -> pd.DataFrame:
+    """Spending per department, activity and funding source in the period's current submissions."""
+    return _run(con, "activity_spending_by_source", plan=plan_id, period=period)
 
 
 def data_date(con, plan_id: str) -> dict:

@@ -116,3 +116,21 @@ def test_filters_in_the_url_are_restored(server, page):
     assert "theme=2" in page.url and "period=2019" in page.url
     groups_chart = page.locator('[data-testid="stPlotlyChart"]').first.text_content()
     assert "2.1" in groups_chart and "3.1" not in groups_chart  # only theme 2's groups
+
+
+README_ADDRESSES = ["tong-quan", *(s for s in SLUGS if s != "tong-quan")]
+
+
+@pytest.mark.parametrize("slug", README_ADDRESSES)
+def test_every_readme_address_opens_without_page_not_found(server, page, slug):
+    """The README gives /tong-quan for the overview: Streamlit's default page lives at "/" only,
+    so that address used to raise a "Page not found" box."""
+    page.goto(f"{server}/{slug}")
+    page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[data-testid="stDialog"]').count() == 0
+    if SLUGS[slug]:
+        heading = page.locator('[data-testid="stMainBlockContainer"] h1').first.inner_text()
+        assert SLUGS[slug] in heading
