@@ -123,3 +123,13 @@ def with_basis(indicators: pd.DataFrame, basis: pd.DataFrame, lang: str) -> pd.D
     words = indicator_basis_table(basis, lang)
     words = words[["indicator_code", "basis_label", "basis_short", "basis_text"]]
     return indicators.merge(words, on="indicator_code", how="left")
+
+
+def basis_sentence(basis: pd.DataFrame, lang: str) -> str:
+    """One sentence for reports and slides: how many indicators the plan sets (named) and how many
+    the province chose for monitoring (the plan names no indicator list, finding F17)."""
+    stated = basis[basis["basis"] == "stated"]
+    chosen = basis[basis["basis"] != "stated"]
+    names = ", ".join(stated["name_en" if lang == "en" else "name_vi"])
+    return t("provenance.basis_sentence", lang, total=len(basis), stated=len(stated),
+             chosen=len(chosen), names=names or "–")  # fmt: skip

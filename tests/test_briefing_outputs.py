@@ -256,3 +256,36 @@ def test_libreoffice_renders_the_deck_and_the_report(deck_vi, demo_con, tmp_path
     report = tmp_path / "report.docx"
     report.write_bytes(build_report(demo_con, PLAN_ID, 2020, "vi", today=TODAY))
     assert len(_render(report, tmp_path)) >= 3
+
+
+def test_every_export_says_which_indicators_the_plan_sets_and_which_the_province_chose(
+    deck_vi,
+    demo_con,  # noqa: F811
+):
+    """Issue 12: the deck, the Word draft and the workbook distinguish the plan's words from the
+    province's choices, from the catalog's `basis` (not from text written here)."""
+    from greengrowth import provenance, queries
+
+    basis = queries.run(demo_con, "indicator_basis", plan=PLAN_ID)
+    stated = set(basis.loc[basis["basis"] == "stated", "name_vi"])
+    assert stated and len(stated) < len(basis)  # the plan sets some, the province chose the rest
+    sentence = provenance.basis_sentence(basis, "vi")
+    assert all(name in sentence for name in stated)
+    assert str(len(basis) - len(stated)) in sentence
+
+    deck_text = [x for slide in deck_vi[0].slides for x in _slide_texts(slide)]
+    assert sentence in deck_text
+    doc = Document(io.BytesIO(build_report(demo_con, PLAN_ID, 2020, "vi", today=TODAY)))
+    assert sentence in [p.text for p in doc.paragraphs]
+
+    wb = load_workbook(io.BytesIO(build_workbook(demo_con, PLAN_ID, 2020, "vi", today=TODAY)))
+    sheet = wb[t("xlsx.sheet.indicators", "vi")]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header_at = next(i for i, r in enumerate(rows) if t("provenance.column.basis", "vi") in r)
+    col = rows[header_at].index(t("provenance.column.basis", "vi"))
+    by_code = {r[0]: r[col] for r in rows[header_at + 1 :] if r[0]}
+    expected = dict(zip(basis["indicator_code"], basis["basis"], strict=True))
+    assert by_code and all(
+        by_code[code] == ("Kế hoạch" if expected[code] == "stated" else "Tỉnh chọn")
+        for code in by_code
+    )

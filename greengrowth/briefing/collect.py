@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from greengrowth import charts
+from greengrowth import charts, queries
 from greengrowth.i18n import fmt_date, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as q
@@ -32,6 +32,7 @@ class Briefing:
     overdue_tasks: pd.DataFrame  # priority tasks not done by their deadline (open or later)
     missing_reports: pd.DataFrame  # departments without a report for `period`
     reporting: pd.DataFrame  # reporting_status up to `period`
+    indicator_basis: pd.DataFrame  # the query `indicator_basis`: the plan's or the province's
 
     @property
     def plan_title(self) -> str:
@@ -133,4 +134,5 @@ def collect(
         overdue_tasks=tasks[tasks["outcome"] != "done_on_time"].reset_index(drop=True),
         missing_reports=missing.reset_index(drop=True),
         reporting=reporting,
+        indicator_basis=queries.run(con, "indicator_basis", plan=plan_id),
     )

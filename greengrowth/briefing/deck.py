@@ -14,6 +14,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
+from greengrowth import provenance
 from greengrowth.briefing.collect import Briefing, collect
 from greengrowth.chart_style import for_slide, plain_title
 from greengrowth.charts import department_label
@@ -126,10 +127,13 @@ def _shorten(text: str, limit: int = TASK_TEXT_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
-def _chart_slide(prs: Presentation, b: Briefing, fig) -> None:
+def _chart_slide(prs: Presentation, b: Briefing, fig, note: str | None = None) -> None:
     slide = _slide(prs, b, plain_title(fig))
     picture = figure_png(for_slide(fig), width=CHART_PX[0], height=CHART_PX[1], scale=2)
     slide.shapes.add_picture(io.BytesIO(picture), MARGIN, BODY_TOP, *CHART_BOX)
+    if note:  # under the chart, above the footer
+        top = BODY_TOP + CHART_BOX[1]
+        _text(slide, MARGIN, top, WIDTH - 2 * MARGIN, FOOTER_TOP - top, note, size=12, color=MUTED)
 
 
 def _table_slides(  # noqa: PLR0913
@@ -216,8 +220,12 @@ def deck_from(b: Briefing) -> bytes:
     prs.core_properties.language = "vi-VN" if L == "vi" else "en-GB"
     _title_slide(prs, b)
     _summary_slide(prs, b)
-    for _key, fig in b.charts:
-        _chart_slide(prs, b, fig)
+    for key, fig in b.charts:
+        # Indicators: say which the plan sets and which the province chose (issue 12).
+        note = None
+        if key == "indicator-overview" and not b.indicator_basis.empty:
+            note = provenance.basis_sentence(b.indicator_basis, L)
+        _chart_slide(prs, b, fig, note)
     overdue = _overdue_rows(b)
     _table_slides(
         prs, b, t("deck.overdue_title", L, count=len(overdue)),

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from greengrowth import provenance
 from greengrowth.briefing.collect import Briefing, collect
 from greengrowth.chart_style import STATUS_ORDER, for_slide, plain_title
 from greengrowth.charts import department_label
@@ -194,9 +195,8 @@ def _status_rows(frame: pd.DataFrame, key: str, label, lang: str) -> tuple[list[
 
 
 def indicator_basis_note(b: Briefing) -> str | None:
-    """HOOK (indicator basis): the sentence that says which targets the plan states and which the
-    province chose, once the catalog has that column. None until then."""
-    return None
+    """Which indicators the plan sets and which the province chose (catalog `basis`, issue 12)."""
+    return None if b.indicator_basis.empty else provenance.basis_sentence(b.indicator_basis, b.lang)
 
 
 def build_report(

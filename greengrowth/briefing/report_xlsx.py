@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from greengrowth import queries
+from greengrowth import provenance, queries
 from greengrowth.briefing.collect import Briefing, collect
 from greengrowth.charts import department_label
 from greengrowth.i18n import t
@@ -236,6 +236,7 @@ def _priority_sheet(wb: Workbook, con, b: Briefing) -> None:
 def _indicator_sheet(wb: Workbook, con, b: Briefing) -> None:
     L = b.lang
     table = q.indicator_progress(con, plan_id=b.plan_id, period=b.period)
+    table = provenance.with_basis(table, b.indicator_basis, L)
     sfx = "en" if L == "en" else "vi"
     columns = [
         ("indicator_code", "column.code", "text", 18),
@@ -247,9 +248,7 @@ def _indicator_sheet(wb: Workbook, con, b: Briefing) -> None:
         ("target_year", "xlsx.col.target_year", "int", 10),
         ("status", "xlsx.col.judgement", "progress", 20),
         ("trend", "column.trend", "trend", 14),
-        # HOOK (indicator basis): when the catalog says whether a target is stated in the plan or
-        # chosen by the province (column `basis`), add ("basis", <header key>, "text", 20) here and
-        # the sentence in report_docx.indicator_basis_note.
+        ("basis_short", "provenance.column.basis", "text", 14),  # the plan's or the province's
     ]
     rows = [
         [_cell_value(row.get(c), kind, L) for c, _, kind, _ in columns]
