@@ -9,6 +9,9 @@ rebuilt from them.
 from __future__ import annotations
 
 import os
+import random
+import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +29,17 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "greengrowth.duckdb"
 
 class StoreError(RuntimeError):
     """A storage failure explained in words a person can act on (wraps duckdb errors)."""
+
+
+def crash_point(name: str) -> None:
+    """Test hook for the crash tests: with GG_TEST_PAUSE_AT=<name>, announce and wait to be killed.
+
+    Waits GG_TEST_PAUSE_SECONDS (default 600) and then goes on. Costs one dictionary look-up when the
+    variable is unset (always, outside tests).
+    """
+    if os.environ.get("GG_TEST_PAUSE_AT") == name:
+        print(f"GG-PAUSED {name}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("GG_TEST_PAUSE_SECONDS") or 600))
 
 
 def db_path() -> Path:
@@ -212,24 +226,47 @@ DOCUMENTED_VIEWS = (
 # threads opening (or closing) the first connection at the same moment race to attach it ("Unique file
 # handle conflict"). The app serves several sessions on threads, so opening and closing are serialised.
 _OPEN_LOCK = threading.Lock()
+# A DuckDB file has one writing process at a time: another process (a CLI ingest, a second app worker,
+# a backup) waits for it this long, in seconds, before the person is told to try again.
+DEFAULT_WAIT_SECONDS = 60.0
+
+
+def wait_seconds() -> float:
+    """How long to wait for a database another process holds: $GG_DB_WAIT, else 60 s."""
+    try:
+        return max(0.0, float(os.environ.get("GG_DB_WAIT") or DEFAULT_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
+
+
+def _busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflict" in text or "being used by another process" in text
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    # Another process (the CLI, a second app worker) may hold the write lock for a moment: retry.
-    delay = 0.05
-    for attempt in range(8):
+    # Another process may hold the file for a moment: retry with growing, jittered pauses (so that
+    # waiting processes do not all knock at once) until wait_seconds() have passed.
+    crash_point("connect:opening")
+    deadline = time.monotonic() + wait_seconds()
+    delay = 0.02
+    while True:
         try:
             with _OPEN_LOCK:
                 return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or attempt == 7:
+        except (duckdb.IOException, duckdb.TransactionException) as exc:
+            if not _busy(exc):
+                raise StoreError(
+                    f"Không mở được cơ sở dữ liệu {path} / cannot open the database ({exc})"
+                ) from exc
+            if time.monotonic() >= deadline:
                 raise StoreError(
                     f"Không mở được cơ sở dữ liệu {path}: đang được một tiến trình khác dùng. "
-                    f"Hãy thử lại sau ít giây. / The database is in use by another process. ({exc})"
+                    f"Hãy thử lại sau ít phút. / The database is in use by another process; "
+                    f"please try again in a few minutes. ({exc})"
                 ) from exc
-            time.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
 
 
 @contextmanager
@@ -276,19 +313,38 @@ def local_writes() -> int:
     return _local_writes
 
 
+# One writing transaction at a time in this process. DuckDB detects two connections of one process
+# writing the same rows (every commit bumps data_version) only at the second one's write, as a
+# "conflict" error; queueing writers here means a person never sees that error. Other processes are
+# kept out by DuckDB's file lock (see _open). Readers are never blocked: they see the last commit.
+_WRITE_LOCK = threading.RLock()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: commit on success, roll back on any exception (then re-raise)."""
     global _local_writes
-    con.execute("BEGIN TRANSACTION")
+    if not _WRITE_LOCK.acquire(timeout=wait_seconds()):
+        raise StoreError(
+            "Hệ thống đang bận ghi dữ liệu khác; hãy thử lại sau ít phút. / "
+            "The store is busy with another write; please try again in a few minutes."
+        )
     try:
-        yield con
-        con.execute("UPDATE data_version SET version = version + 1")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    _local_writes += 1
+        con.execute("BEGIN TRANSACTION")
+        crash_point("tx:begun")
+        try:
+            yield con
+            crash_point("tx:rows-written")
+            con.execute("UPDATE data_version SET version = version + 1")
+            crash_point("tx:before-commit")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        crash_point("tx:committed")
+        _local_writes += 1
+    finally:
+        _WRITE_LOCK.release()
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -441,6 +497,7 @@ def record_event(
     con: duckdb.DuckDBPyConnection, submission_id: int, event: str, at, actor: str, reason
 ) -> None:
     """Append to the submission's history (accepted, withdrawn); events are never edited."""
+    crash_point("tx:event")
     con.execute(
         "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, ?, ?, ?, ?)",
         [submission_id, event, at, actor, reason],
@@ -472,18 +529,131 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(row[0])
 
 
-def save_original(data: bytes, sha256: str, path: Path | None = None) -> Path:
-    """Keep the uploaded bytes under files/<sha[:2]>/<sha>.xlsx; writing twice is harmless."""
-    target = files_dir(path) / sha256[:2] / f"{sha256}.xlsx"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+def save_original(
+    data: bytes, sha256: str, path: Path | None = None, files_root: Path | None = None
+) -> Path:
+    """Keep the uploaded bytes under files/<sha[:2]>/<sha>.xlsx; writing twice is harmless.
+
+    Written to a temporary name, flushed to disk (fsync), renamed, and the folder flushed too, all
+    before the caller commits the submission: after a crash at any moment, a stored submission has its
+    original; at worst an original exists without a submission, which is harmless.
+    """
+    target = (files_root or files_dir(path)) / sha256[:2] / f"{sha256}.xlsx"
+    if target.exists() and target.stat().st_size == len(data):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    crash_point("original:before")
+    with open(tmp, "wb") as fh:
+        half = len(data) // 2
+        fh.write(data[:half])
+        fh.flush()
+        crash_point("original:half-written")
+        fh.write(data[half:])
+        fh.flush()
+        os.fsync(fh.fileno())
+    crash_point("original:written")
+    tmp.replace(target)
+    crash_point("original:renamed")
+    _fsync_dir(target.parent)
+    crash_point("original:synced")
     return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable: flush the folder's entry list (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_original(sha256: str, path: Path | None = None, files_root: Path | None = None) -> bytes:
     """The bytes of a stored upload, by its SHA-256 (beside `path`'s database, or in files_root)."""
     root = files_root or files_dir(path)
     return (root / sha256[:2] / f"{sha256}.xlsx").read_bytes()
+
+
+# ----- backups ---------------------------------------------------------------------------------------
+
+BACKUP_TABLES = (
+    "data_version", "plan", "department", "district", "theme", "activity_group", "activity",
+    "activity_lead", "priority_task", "priority_task_department", "priority_task_activity",
+    "indicator", "finding", "reporting_rule", "funding_source", "submission", "submission_event",
+    "activity_report", "activity_spending", "priority_task_report", "indicator_value",
+)  # fmt: skip
+
+
+def export_database(
+    con: duckdb.DuckDBPyConnection, folder: Path
+) -> tuple[dict[str, int], list[str]]:
+    """Write every table as Parquet (DuckDB EXPORT DATABASE) from one snapshot.
+
+    Returns the row counts and the originals' SHA-256, read in the same transaction as the export, so
+    all three describe one state even while other connections of this process commit: a submission is
+    in the export whole or not at all, and its original is on the list.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        counts = table_counts(con)
+        shas = stored_originals(con)
+        con.execute(f"EXPORT DATABASE '{_quoted(folder)}' (FORMAT parquet)")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts, shas
+
+
+def import_database(path: Path, folder: Path) -> dict[str, int]:
+    """Load an export into a new database file (IMPORT DATABASE), then put the views in place."""
+    if path.exists():
+        raise FileExistsError(path)
+    con = _open(path, read_only=False)
+    try:
+        # Not IMPORT DATABASE itself: its schema.sql may list a view before the view it reads from,
+        # and its load.sql names the folder the export was written to. Tables and sequences come from
+        # schema.sql, rows from the Parquet files beside it, views from VIEWS.
+        con.execute("BEGIN TRANSACTION")
+        for statement in con.extract_statements((folder / "schema.sql").read_text("utf-8")):
+            if not statement.query.lstrip().upper().startswith("CREATE VIEW"):
+                con.execute(statement.query)
+        load = (folder / "load.sql").read_text("utf-8")
+        for table, file in re.findall(r"COPY (\S+) FROM '(?:[^']|'')*?([^/']+\.parquet)'", load):
+            con.execute(f"COPY {table} FROM '{_quoted(folder / file)}' (FORMAT parquet)")
+        con.execute(VIEWS)
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+        return table_counts(con)
+    finally:
+        with _OPEN_LOCK:
+            con.close()
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per stored table: a backup's manifest records them, a restore checks them."""
+    return {
+        t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+        for t in BACKUP_TABLES
+    }
+
+
+def stored_originals(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """SHA-256 of every stored submission's original (the files a backup must carry)."""
+    rows = con.execute("SELECT DISTINCT sha256 FROM submission ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def original_path(sha256: str, files_root: Path) -> Path:
+    """Where an original lives under a files folder (files/<sha[:2]>/<sha>.xlsx)."""
+    return files_root / sha256[:2] / f"{sha256}.xlsx"
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

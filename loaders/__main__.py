@@ -1,4 +1,4 @@
-"""Command line: python -m loaders template | ingest | demo | catalog.
+"""Command line: python -m loaders template | ingest | demo | catalog | rebuild | backup | restore.
 
 Exit codes: 0 accepted (or would be, with --dry-run), 1 rejected, 2 usage error.
 """
@@ -87,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("catalog", help="(re)load the plan catalogs from data/plan/")
     reb = sub.add_parser("rebuild", help="rebuild a database from the stored original workbooks")
     reb.add_argument("-o", "--output", required=True, type=Path, help="the new database file")
+    _add_backup_commands(sub)
     args = parser.parse_args(argv)
+    if args.command in {"backup", "restore"}:
+        return _backup_command(args)
 
     if args.command == "template":
         with store.connect() as con:
@@ -152,6 +155,44 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     return 2
+
+
+# ----- backup / restore (loaders/backup.py) ---------------------------------------------------------
+
+
+def _add_backup_commands(sub) -> None:
+    bak = sub.add_parser("backup", help="write a checked backup (database export + originals)")
+    bak.add_argument("-o", "--output", required=True, type=Path, help="a new or empty folder")
+    res = sub.add_parser("restore", help="check a backup and restore it into a new database")
+    res.add_argument("folder", type=Path)
+    res.add_argument("--db", required=True, type=Path, help="the new database file")
+    res.add_argument("--files", type=Path, default=None, help="originals folder (default: beside)")
+
+
+def _backup_command(args) -> int:
+    from loaders.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            m = backup(args.output)
+            size = sum(f["bytes"] for f in m["files"].values())
+            print(
+                f"Đã sao lưu / backed up {m['submissions']} lần nộp / submissions, "
+                f"{m['originals']} tệp gốc / originals, {size / 1024 / 1024:.1f} MB "
+                f"in {m['seconds']:.1f} s -> {args.output}"
+            )
+            for sha in m["missing_originals"]:
+                print(f"  ! thiếu tệp gốc / original missing: {sha}", file=sys.stderr)
+            return 0
+        m = restore(args.folder, args.db, args.files)
+        print(
+            f"Đã khôi phục / restored {m['submissions']} lần nộp / submissions "
+            f"(sao lưu lúc / backup of {m['created_at']}) -> {args.db}"
+        )
+        return 0
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
