@@ -43,15 +43,35 @@ def crash_point(name: str) -> None:
 
 
 def db_path() -> Path:
-    """The database file: $GG_DB, else data/greengrowth.duckdb."""
+    """The database: $GG_DB, else data/greengrowth.duckdb; a postgresql:// URL selects PostgreSQL.
+
+    A URL survives being passed around as a Path (Path folds its "//"): connect() repairs it.
+    """
     return Path(os.environ.get("GG_DB") or DEFAULT_DB)
 
 
+_PG_URL = re.compile(r"^(postgres(?:ql)?):/+", re.IGNORECASE)
+
+
+def postgres_url(target: Path | str | None) -> str | None:
+    """The PostgreSQL connection URL if `target` names one (also after Path folded it), else None."""
+    text = str(target if target is not None else db_path())
+    return _PG_URL.sub(lambda m: m.group(1) + "://", text) if _PG_URL.match(text) else None
+
+
 def files_dir(path: Path | None = None) -> Path:
-    """Where original workbooks are kept: $GG_FILES, else a 'files' folder beside the database."""
+    """Where original workbooks are kept: $GG_FILES, else a 'files' folder beside the database.
+
+    With PostgreSQL there is no "beside": GG_FILES must name a folder every app server shares.
+    """
     if os.environ.get("GG_FILES"):
         return Path(os.environ["GG_FILES"])
     path = path or db_path()
+    if postgres_url(path):
+        raise StoreError(
+            "Với PostgreSQL cần đặt GG_FILES là thư mục dùng chung cho tệp gốc / with PostgreSQL, "
+            "set GG_FILES to the shared folder that keeps the original workbooks"
+        )
     return path.parent / "files"
 
 
@@ -240,8 +260,10 @@ def wait_seconds() -> float:
 
 
 def _busy(exc: Exception) -> bool:
+    """A lock or write conflict that waiting resolves (DuckDB file lock, PostgreSQL serialisation)."""
     text = str(exc).lower()
-    return "lock" in text or "conflict" in text or "being used by another process" in text
+    words = ("lock", "conflict", "being used by another process", "serialize", "deadlock")
+    return any(w in text for w in words)
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -271,9 +293,21 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 @contextmanager
 def connect(
-    path: Path | None = None, read_only: bool = False
+    path: Path | str | None = None, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection with the schema in place; closed on exit."""
+    """A short-lived connection with the schema in place; closed on exit.
+
+    A DuckDB file by default; with a postgresql:// URL, a DuckDB connection whose default catalog is
+    the attached PostgreSQL database (see _open_postgres), so every query stays DuckDB SQL.
+    """
+    url = postgres_url(path if path is not None else db_path())
+    if url:
+        con = _open_postgres(url, read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
     path = Path(path or db_path())
     if read_only and not path.exists():
         read_only = False
@@ -293,12 +327,99 @@ def connect(
             con.close()
 
 
+# ----- PostgreSQL ------------------------------------------------------------------------------------
+# Tables live in PostgreSQL; DuckDB reads and writes them through its postgres extension, loaded from
+# the PyPI package duckdb-extension-postgres-scanner (nothing is downloaded at run time). The views use
+# DuckDB-only SQL (QUALIFY, EXCLUDE), so they are not stored in PostgreSQL: each connection creates
+# them as TEMP views over the attached tables. The sequences are PostgreSQL's own (DuckDB cannot create
+# sequences there): a TEMP macro named nextval shadows DuckDB's and asks PostgreSQL, so the store's
+# nextval('submission_id_seq') works unchanged on both backends.
+PG_ALIAS = "gg"
+
+
+def postgres_extension() -> Path:
+    """The postgres_scanner extension file shipped by the PyPI package (ImportError if missing)."""
+    import duckdb_extension_postgres_scanner as package
+
+    found = sorted(Path(package.__file__).parent.rglob("postgres_scanner.duckdb_extension"))
+    if not found:
+        raise StoreError(f"postgres_scanner.duckdb_extension missing in {package.__file__}")
+    return found[-1]
+
+
+def _pg_schema() -> str:
+    """SCHEMA in PostgreSQL's dialect, run inside PostgreSQL under an advisory lock (see below)."""
+    ddl = re.sub(r"\bDOUBLE\b", "DOUBLE PRECISION", SCHEMA)
+    ddl = ddl.replace(
+        "CREATE TABLE IF NOT EXISTS data_version (version BIGINT NOT NULL);",
+        # One row only, even when two servers start at once.
+        "CREATE TABLE IF NOT EXISTS data_version (version BIGINT NOT NULL, "
+        "one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one));\n"
+        "INSERT INTO data_version (version) VALUES (0) ON CONFLICT DO NOTHING;",
+    )
+    # Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog: one at a time.
+    return f"SELECT pg_advisory_xact_lock(7410);\n{ddl}"
+
+
+def _pg_session(con: duckdb.DuckDBPyConnection) -> None:
+    """Per connection: the id macro and the views as TEMP objects over the attached tables."""
+    # seq is a constant at each call site, so the query text folds to a constant PostgreSQL runs.
+    ask = f"SELECT nextval FROM postgres_query('{PG_ALIAS}', 'SELECT nextval(''' || seq || ''')')"  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP MACRO nextval(seq) AS ({ask})")
+    con.execute(VIEWS.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP VIEW"))
+
+
+def _open_postgres(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"LOAD '{_quoted(postgres_extension())}'")
+        mode = ", READ_ONLY" if read_only else ""
+        deadline = time.monotonic() + wait_seconds()
+        while True:
+            try:
+                con.execute(f"ATTACH '{_quoted(url)}' AS {PG_ALIAS} (TYPE postgres{mode})")
+                break
+            except (
+                duckdb.Error
+            ) as exc:  # server restarting, too many connections: wait, then say so
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        "Không kết nối được PostgreSQL; hãy thử lại sau ít phút. / Cannot reach "
+                        f"the PostgreSQL store; please try again in a few minutes. ({exc})"
+                    ) from exc
+                time.sleep(0.2 + random.random() * 0.3)
+        con.execute(f"USE {PG_ALIAS}")
+        if url not in _SCHEMA_READY:
+            with _SCHEMA_LOCK:
+                if url not in _SCHEMA_READY:
+                    con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+                    con.execute("CALL pg_clear_cache()")
+                    _SCHEMA_READY.add(url)
+        _pg_session(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def is_postgres(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this connection's store is the attached PostgreSQL database."""
+    row = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return row is not None and row[0] == "postgres"
+
+
 _SCHEMA_READY: set[str] = set()
 _SCHEMA_LOCK = threading.Lock()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create tables and (re)create views; idempotent."""
+    if is_postgres(con):
+        con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+        _pg_session(con)
+        return
     con.execute(SCHEMA)
     if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:
         con.execute("INSERT INTO data_version VALUES (0)")
@@ -330,12 +451,11 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             "The store is busy with another write; please try again in a few minutes."
         )
     try:
-        con.execute("BEGIN TRANSACTION")
+        _begin_writing(con)
         crash_point("tx:begun")
         try:
             yield con
             crash_point("tx:rows-written")
-            con.execute("UPDATE data_version SET version = version + 1")
             crash_point("tx:before-commit")
             con.execute("COMMIT")
         except BaseException:
@@ -345,6 +465,26 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         _local_writes += 1
     finally:
         _WRITE_LOCK.release()
+
+
+def _begin_writing(con: duckdb.DuckDBPyConnection) -> None:
+    """BEGIN, then bump data_version first: the row lock it takes queues the writers of every process
+    sharing a PostgreSQL store. A writer that finds the row changed under it ("could not serialize")
+    has written nothing yet, so it starts again after a short, jittered pause, within wait_seconds()."""
+    deadline = time.monotonic() + wait_seconds()
+    while True:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("UPDATE data_version SET version = version + 1")
+            return
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise StoreError(
+                    "Hệ thống đang bận ghi dữ liệu khác; hãy thử lại sau ít phút. / The store is "
+                    f"busy with another write; please try again in a few minutes. ({exc})"
+                ) from exc
+            time.sleep(0.05 + random.random() * 0.2)
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -593,17 +733,21 @@ BACKUP_TABLES = (
 def export_database(
     con: duckdb.DuckDBPyConnection, folder: Path
 ) -> tuple[dict[str, int], list[str]]:
-    """Write every table as Parquet (DuckDB EXPORT DATABASE) from one snapshot.
+    """Write every table as Parquet (<table>.parquet) from one snapshot; works on both backends.
 
-    Returns the row counts and the originals' SHA-256, read in the same transaction as the export, so
-    all three describe one state even while other connections of this process commit: a submission is
-    in the export whole or not at all, and its original is on the list.
+    Returns the row counts and the originals' SHA-256, read in the same transaction as the files, so
+    all three describe one state even while others commit: a submission is in the backup whole or not
+    at all, and its original is on the list. (Not EXPORT DATABASE: it cannot read a PostgreSQL store.)
     """
+    folder.mkdir(parents=True, exist_ok=True)
     con.execute("BEGIN TRANSACTION")
     try:
         counts = table_counts(con)
         shas = stored_originals(con)
-        con.execute(f"EXPORT DATABASE '{_quoted(folder)}' (FORMAT parquet)")
+        for table in BACKUP_TABLES:
+            target = _quoted(folder / f"{table}.parquet")
+            columns = "version" if table == "data_version" else "*"
+            con.execute(f"COPY (SELECT {columns} FROM {table}) TO '{target}' (FORMAT parquet)")  # noqa: S608
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -611,29 +755,39 @@ def export_database(
     return counts, shas
 
 
-def import_database(path: Path, folder: Path) -> dict[str, int]:
-    """Load an export into a new database file (IMPORT DATABASE), then put the views in place."""
-    if path.exists():
-        raise FileExistsError(path)
-    con = _open(path, read_only=False)
-    try:
-        # Not IMPORT DATABASE itself: its schema.sql may list a view before the view it reads from,
-        # and its load.sql names the folder the export was written to. Tables and sequences come from
-        # schema.sql, rows from the Parquet files beside it, views from VIEWS.
-        con.execute("BEGIN TRANSACTION")
-        for statement in con.extract_statements((folder / "schema.sql").read_text("utf-8")):
-            if not statement.query.lstrip().upper().startswith("CREATE VIEW"):
-                con.execute(statement.query)
-        load = (folder / "load.sql").read_text("utf-8")
-        for table, file in re.findall(r"COPY (\S+) FROM '(?:[^']|'')*?([^/']+\.parquet)'", load):
-            con.execute(f"COPY {table} FROM '{_quoted(folder / file)}' (FORMAT parquet)")
-        con.execute(VIEWS)
-        con.execute("COMMIT")
-        con.execute("CHECKPOINT")
+def import_database(target: Path | str, folder: Path) -> dict[str, int]:
+    """Load a backup's Parquet files into a new DuckDB file or an empty PostgreSQL store."""
+    url = postgres_url(target)
+    if not url and Path(target).exists():
+        raise FileExistsError(target)
+    with connect(target) as con:
+        if any(n for t, n in table_counts(con).items() if t not in {"data_version"} and n):
+            raise StoreError(
+                f"{url or target}: không trống / is not empty; restore into a new store"
+            )
+        with transaction(con):
+            con.execute("DELETE FROM data_version")
+            for table in BACKUP_TABLES:
+                source = _quoted(folder / f"{table}.parquet")
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{source}')")  # noqa: S608
+            _restart_ids(con)
         return table_counts(con)
-    finally:
-        with _OPEN_LOCK:
-            con.close()
+
+
+def _restart_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the next ids follow the restored ones."""
+    top = con.execute(
+        "SELECT (SELECT coalesce(max(submission_id), 0) FROM submission),"
+        " (SELECT coalesce(max(event_id), 0) FROM submission_event)"
+    ).fetchone()
+    if is_postgres(con):
+        for name, value in zip(("submission_id_seq", "event_id_seq"), top, strict=True):
+            query = f"SELECT setval(''{name}'', {int(value) + 1}, false)"
+            con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{query}')").fetchall()  # noqa: S608
+        return
+    for name, value in zip(("submission_id_seq", "event_id_seq"), top, strict=True):
+        con.execute(f"DROP SEQUENCE IF EXISTS {name}")
+        con.execute(f"CREATE SEQUENCE {name} START {int(value) + 1}")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """Backups that can be checked, and restores that refuse a damaged or altered backup.
 
-A backup folder holds `db/` (DuckDB EXPORT DATABASE: schema.sql, load.sql and one Parquet file per
-table, written from one snapshot while the app keeps running), `files/` (the original workbooks of
+A backup folder holds `db/` (one Parquet file per table, written from one snapshot while the app keeps
+running; the same for a DuckDB file and a PostgreSQL store, so a backup also moves data between them), `files/` (the original workbooks of
 every submission in that snapshot) and `manifest.json` (row counts per table, and the size and SHA-256
 of every file). The manifest is written last: a folder without it is an unfinished backup.
 """
@@ -141,19 +141,26 @@ def verify(folder: Path) -> dict:
     return manifest
 
 
-def restore(folder: Path, db: Path, files_root: Path | None = None) -> dict:
-    """Check the backup, then build a new database at `db` from it (never over an existing one)."""
+def restore(folder: Path, db: Path | str, files_root: Path | None = None) -> dict:
+    """Check the backup, then load it into a new database file or an empty PostgreSQL store."""
     manifest = verify(folder)
-    db = Path(db)
-    if db.exists():
+    url = store.postgres_url(db)
+    if not url and Path(db).exists():
         raise BackupError(f"{db} đã có / already exists; restore into a new file")
-    files_root = files_root or store.files_dir(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    work = db.with_name(db.name + ".restoring")
-    for leftover in (work, Path(str(work) + ".wal")):
-        leftover.unlink(missing_ok=True)
+    files_root = files_root or store.files_dir(db if url else Path(db))
+    if url:
+        work = None
+    else:
+        db = Path(db)
+        db.parent.mkdir(parents=True, exist_ok=True)
+        work = db.with_name(db.name + ".restoring")
+        for leftover in (work, Path(str(work) + ".wal")):
+            leftover.unlink(missing_ok=True)
     try:
-        counts = store.import_database(work, folder / "db")
+        try:
+            counts = store.import_database(url or work, folder / "db")
+        except store.StoreError as exc:
+            raise BackupError(str(exc)) from exc
         if counts != manifest["tables"]:
             differ = {
                 t: (manifest["tables"].get(t), n)
@@ -166,11 +173,12 @@ def restore(folder: Path, db: Path, files_root: Path | None = None) -> dict:
         for rel in manifest["files"]:
             if rel.startswith("files/"):
                 sha = Path(rel).stem
-                target = store.original_path(sha, files_root)
-                if not target.is_file():
+                if not store.original_path(sha, files_root).is_file():
                     store.save_original((folder / rel).read_bytes(), sha, files_root=files_root)
-        work.replace(db)
+        if work is not None:
+            work.replace(db)
     finally:
-        for leftover in (work, Path(str(work) + ".wal")):
-            leftover.unlink(missing_ok=True)
+        if work is not None:
+            for leftover in (work, Path(str(work) + ".wal")):
+                leftover.unlink(missing_ok=True)
     return manifest

@@ -118,9 +118,10 @@ def test_cli_backup_and_restore(demo_db, tmp_path):
     done = cli("restore", str(tmp_path / "b"), "--db", str(tmp_path / "r.duckdb"))
     assert done.returncode == 0, done.stderr
     assert views(tmp_path / "r.duckdb") == views(demo_db)
-    (tmp_path / "b" / "db" / "schema.sql").write_text("DROP TABLE submission;")
+    (tmp_path / "b" / "db" / "submission.parquet").write_text("DROP TABLE submission;")
     done = cli("restore", str(tmp_path / "b"), "--db", str(tmp_path / "r2.duckdb"))
-    assert done.returncode == 1 and "schema.sql" in done.stderr and "Traceback" not in done.stderr
+    assert done.returncode == 1 and "submission.parquet" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_backup_while_an_ingest_commits_in_this_process_has_none_of_it(
