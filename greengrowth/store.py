@@ -303,10 +303,12 @@ def connect(
     url = postgres_url(path if path is not None else db_path())
     if url:
         con = _open_postgres(url, read_only)
+        ok = False
         try:
             yield con
+            ok = True
         finally:
-            con.close()
+            _close_postgres(url, read_only, con, ok)
         return
     path = Path(path or db_path())
     if read_only and not path.exists():
@@ -369,7 +371,18 @@ def _pg_session(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(VIEWS.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP VIEW"))
 
 
-def _open_postgres(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+# Loading the extension and attaching cost ~0.5 s, and creating the TEMP views ~60 ms: each process
+# keeps one in-memory DuckDB per (URL, read-only) with PostgreSQL attached, and a pool of ready
+# connections (cursors with their TEMP views) that connect() lends out and takes back.
+_PG_BASES: dict[tuple[str, bool], duckdb.DuckDBPyConnection] = {}
+_PG_POOL: dict[tuple[str, bool], list[duckdb.DuckDBPyConnection]] = {}
+_PG_LOCK = threading.Lock()
+
+
+def _pg_base(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    key = (url, read_only)
+    if key in _PG_BASES:
+        return _PG_BASES[key]
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"LOAD '{_quoted(postgres_extension())}'")
@@ -388,18 +401,56 @@ def _open_postgres(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
                         f"the PostgreSQL store; please try again in a few minutes. ({exc})"
                     ) from exc
                 time.sleep(0.2 + random.random() * 0.3)
-        con.execute(f"USE {PG_ALIAS}")
-        if url not in _SCHEMA_READY:
-            with _SCHEMA_LOCK:
-                if url not in _SCHEMA_READY:
-                    con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
-                    con.execute("CALL pg_clear_cache()")
-                    _SCHEMA_READY.add(url)
-        _pg_session(con)
+        if not read_only and url not in _SCHEMA_READY:
+            con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+            con.execute("CALL pg_clear_cache()")
+            _SCHEMA_READY.add(url)
     except BaseException:
         con.close()
         raise
+    _PG_BASES[key] = con
     return con
+
+
+def _open_postgres(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    with _PG_LOCK:
+        pool = _PG_POOL.setdefault((url, read_only), [])
+        if pool:
+            return pool.pop()
+        base = _pg_base(url, read_only)
+        con = base.cursor()
+    con.execute(f"USE {PG_ALIAS}")
+    _pg_session(con)
+    return con
+
+
+def _close_postgres(url: str, read_only: bool, con: duckdb.DuckDBPyConnection, ok: bool) -> None:
+    """Back to the pool if it is clean (no open transaction, no error); closed otherwise."""
+    if ok:
+        try:
+            con.execute("ROLLBACK")  # a transaction left open would hold its snapshot and locks
+        except duckdb.TransactionException:
+            pass  # none was open: the normal case
+        except duckdb.Error:
+            ok = False
+    with _PG_LOCK:
+        pool = _PG_POOL.setdefault((url, read_only), [])
+        if ok and len(pool) < 16:
+            pool.append(con)
+            return
+    con.close()
+
+
+def close_pooled() -> None:
+    """Close this process's PostgreSQL connections (before dropping or copying that database)."""
+    with _PG_LOCK:
+        for pool in _PG_POOL.values():
+            for con in pool:
+                con.close()
+        _PG_POOL.clear()
+        for base in _PG_BASES.values():
+            base.close()
+        _PG_BASES.clear()
 
 
 def is_postgres(con: duckdb.DuckDBPyConnection) -> bool:
