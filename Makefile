@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
-SYSTEM_PACKAGES := chromium fonts-noto-core
+SYSTEM_PACKAGES := chromium fonts-noto-core postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint format e2e system-deps demo bench clean

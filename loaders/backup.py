@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -46,8 +47,9 @@ def _fsync(path: Path) -> None:
 def backup(out: Path, db: Path | None = None, files_root: Path | None = None) -> dict:
     """Write a backup of `db` (default $GG_DB) into the new or empty folder `out`; returns the manifest."""
     db = Path(db or store.db_path())
+    url = store.postgres_url(db)
     files_root = files_root or store.files_dir(db)
-    if not db.exists():
+    if not url and not db.exists():
         raise BackupError(f"Không có cơ sở dữ liệu / no database at {db}")
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"Thư mục {out} không trống / the folder is not empty; choose a new one")
@@ -81,7 +83,7 @@ def backup(out: Path, db: Path | None = None, files_root: Path | None = None) ->
     manifest = {
         "format": FORMAT,
         "created_at": clock.now().isoformat(timespec="seconds"),
-        "source": str(db),
+        "source": re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url) if url else str(db),
         "duckdb": duckdb.__version__,
         "tables": counts,
         "submissions": counts["submission"],
