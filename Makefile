@@ -9,7 +9,7 @@ PORT ?= 8501
 SYSTEM_PACKAGES := chromium fonts-noto-core postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format e2e system-deps demo bench clean
+.PHONY: run test test-postgres lint format e2e system-deps demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ format: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+# The store, ingest, backup and leadership-query tests again, on a throwaway PostgreSQL server
+# (tests/pg_server.py) instead of a DuckDB file: the same code must work on both stores.
+PG_TESTS := tests/test_store.py tests/test_ingest.py tests/test_backup.py tests/test_queries_dashboard.py
+test-postgres: $(STAMP) system-deps
+	GG_TEST_BACKEND=postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 
 e2e: $(STAMP) system-deps
 	$(PY) -m pytest -m e2e
