@@ -76,6 +76,7 @@ def demo_db(demo_db_master, tmp_path, monkeypatch, request) -> Path:
     path = tmp_path / "demo" / "demo.duckdb"
     if BACKEND == "postgres":
         template = (demo_db_master / "url").read_text().rsplit("/", 1)[1]
+        store.close_pooled()  # pooled connections to the master would block copying it
         path = Path(request.getfixturevalue("pg_server").new_database(template=template))
     monkeypatch.setenv("GG_DB", str(path))
     monkeypatch.setenv("GG_FILES", str(tmp_path / "demo" / "files"))

@@ -54,7 +54,9 @@ class PgServer:
         command = [str(self.bin / tool), *args]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, cwd=self.folder, timeout=120)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder, timeout=120)
+        if done.returncode:
+            raise RuntimeError(f"{tool} failed: {done.stderr.strip()}")
 
     def new_database(self, template: str | None = None) -> str:
         """A new database (empty, or a copy of `template`); returns its postgresql:// URL."""
