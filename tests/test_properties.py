@@ -38,6 +38,7 @@ SETTINGS = settings(
     max_examples=25,
     deadline=None,
     derandomize=True,  # the same examples every run: CI stays reproducible and its time stable
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 
@@ -260,7 +261,7 @@ def test_cli_dry_run_with_1e300_prints_the_problem_not_a_traceback(world, tmp_pa
     lang=st.sampled_from(["vi", "en"]),
     decimals=st.integers(min_value=0, max_value=6),
 )
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 def test_fmt_number_is_total(x, lang, decimals):
     text = fmt_number(x, lang, decimals)
     assert isinstance(text, str) and text
