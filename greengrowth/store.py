@@ -822,6 +822,8 @@ def import_database(target: Path | str, folder: Path) -> dict[str, int]:
                 source = _quoted(folder / f"{table}.parquet")
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{source}')")  # noqa: S608
             _restart_ids(con)
+        if not url:
+            con.execute("CHECKPOINT")  # all in the file itself: restore renames it, without a .wal
         return table_counts(con)
 
 
