@@ -10,11 +10,12 @@ PORT ?= 8501
 # (`make run HOST=0.0.0.0`; then .streamlit/secrets.toml must hold real accounts, not the demo one).
 HOST ?= 127.0.0.1
 # chromium: chart images and browser tests; Noto: Vietnamese diacritics; LibreOffice + poppler: tests
-# re-save a template (calc) and render the deck and report to pictures (impress, writer, pdftoppm).
-SYSTEM_PACKAGES := chromium fonts-noto-core libreoffice-calc libreoffice-impress libreoffice-writer poppler-utils
+# re-save a template (calc) and render the deck and report to pictures (impress, writer, pdftoppm);
+# postgresql: the store tests also run against a throwaway PostgreSQL server.
+SYSTEM_PACKAGES := chromium fonts-noto-core libreoffice-calc libreoffice-impress libreoffice-writer poppler-utils postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format e2e system-deps demo bench clean
+.PHONY: run test test-postgres lint format e2e system-deps demo bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,13 @@ format: $(STAMP)
 
 test: $(STAMP) system-deps lint
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+# The store, ingest, backup and leadership-query tests again, on a throwaway PostgreSQL server
+# (tests/pg_server.py) instead of a DuckDB file: the same code must work on both stores.
+PG_TESTS := tests/test_store.py tests/test_ingest.py tests/test_backup.py tests/test_queries_dashboard.py
+test-postgres: $(STAMP) system-deps
+	GG_TEST_BACKEND=postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 
 e2e: $(STAMP) system-deps
 	$(PY) -m pytest -m e2e

@@ -8,13 +8,13 @@ Vietnamese reader sees 1.234,5 and 15/10/2019 and an English reader sees 1,234.5
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 from pathlib import Path
 
 import yaml
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_scientific
 
 LANGS = ("vi", "en")
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
@@ -22,6 +22,7 @@ STRINGS_FILE = Path(__file__).with_name("strings.yaml")
 # different pages do not edit the same file; a key may live in only one of them.
 STRINGS_FILES = sorted(Path(__file__).parent.glob("strings*.yaml"))
 MISSING = "–"  # en dash: an empty cell reads as "no value", a 0 would be a claim
+HUGE_DIGITS = 15  # from 10^15 up, numbers are written in scientific notation
 
 _DATE_PATTERNS = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy"}
 # Plotly's layout.separators: first the decimal mark, then the thousands separator.
@@ -71,22 +72,33 @@ def _is_missing(value: object) -> bool:
         return True
     try:
         return bool(value != value)
-    except TypeError:  # pd.NA refuses to become a bool
+    except (TypeError, ArithmeticError):  # pd.NA refuses to become a bool; Decimal sNaN to compare
         return True
 
 
 def fmt_number(x: float | Decimal | None, lang: str, decimals: int = 0) -> str:
     """`x` with the language's separators (vi 1.234,5; en 1,234.5); missing or infinite -> "–".
 
+    Total: never raises for any float or Decimal (1e300 -> "1E300", 1e-300 -> "0", -0.0 -> "0").
     Rounds half up (2,5 -> 3), as people round by hand, rather than Babel's default half-to-even.
     """
     _check_lang(lang)
     if _is_missing(x):
         return MISSING
-    value = Decimal(str(x))  # str() keeps the shortest decimal form, so 2.675 rounds to 2.68
+    try:
+        value = Decimal(str(x))  # str() keeps the shortest decimal form, so 2.675 rounds to 2.68
+    except (InvalidOperation, ValueError):
+        return MISSING  # not a number at all: show "no value" rather than fail a whole page
     if not value.is_finite():
         return MISSING
-    value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    decimals = max(0, min(int(decimals), 20))
+    if value != 0 and value.adjusted() >= HUGE_DIGITS:
+        # Beyond any figure of the plan (validation refuses such values); digits by the hundred
+        # would say nothing, so write it as 1,5E300 (vi) / 1.5E300 (en).
+        return format_scientific(value, format="0.###E0", locale=lang)
+    with localcontext() as ctx:  # enough digits for every value below HUGE_DIGITS
+        ctx.prec = HUGE_DIGITS + 25
+        value = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if value.is_zero():
         value = abs(value)  # "-0" would read as a small loss
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")

@@ -9,6 +9,9 @@ rebuilt from them.
 from __future__ import annotations
 
 import os
+import random
+import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -30,16 +33,47 @@ class StoreError(RuntimeError):
     """A storage failure explained in words a person can act on (wraps duckdb errors)."""
 
 
+def crash_point(name: str) -> None:
+    """Test hook for the crash tests: with GG_TEST_PAUSE_AT=<name>, announce and wait to be killed.
+
+    Waits GG_TEST_PAUSE_SECONDS (default 600) and then goes on. Costs one dictionary look-up when the
+    variable is unset (always, outside tests).
+    """
+    if os.environ.get("GG_TEST_PAUSE_AT") == name:
+        print(f"GG-PAUSED {name}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("GG_TEST_PAUSE_SECONDS") or 600))
+
+
 def db_path() -> Path:
-    """The database file: $GG_DB, else data/greengrowth.duckdb."""
+    """The database: $GG_DB, else data/greengrowth.duckdb; a postgresql:// URL selects PostgreSQL.
+
+    A URL survives being passed around as a Path (Path folds its "//"): connect() repairs it.
+    """
     return Path(os.environ.get("GG_DB") or DEFAULT_DB)
 
 
+_PG_URL = re.compile(r"^(postgres(?:ql)?):/+", re.IGNORECASE)
+
+
+def postgres_url(target: Path | str | None) -> str | None:
+    """The PostgreSQL connection URL if `target` names one (also after Path folded it), else None."""
+    text = str(target if target is not None else db_path())
+    return _PG_URL.sub(lambda m: m.group(1) + "://", text) if _PG_URL.match(text) else None
+
+
 def files_dir(path: Path | None = None) -> Path:
-    """Where original workbooks are kept: $GG_FILES, else a 'files' folder beside the database."""
+    """Where original workbooks are kept: $GG_FILES, else a 'files' folder beside the database.
+
+    With PostgreSQL there is no "beside": GG_FILES must name a folder every app server shares.
+    """
     if os.environ.get("GG_FILES"):
         return Path(os.environ["GG_FILES"])
     path = path or db_path()
+    if postgres_url(path):
+        raise StoreError(
+            "Với PostgreSQL cần đặt GG_FILES là thư mục dùng chung cho tệp gốc / with PostgreSQL, "
+            "set GG_FILES to the shared folder that keeps the original workbooks"
+        )
     return path.parent / "files"
 
 
@@ -243,31 +277,70 @@ DOCUMENTED_VIEWS = (
 # threads opening (or closing) the first connection at the same moment race to attach it ("Unique file
 # handle conflict"). The app serves several sessions on threads, so opening and closing are serialised.
 _OPEN_LOCK = threading.Lock()
+# A DuckDB file has one writing process at a time: another process (a CLI ingest, a second app worker,
+# a backup) waits for it this long, in seconds, before the person is told to try again.
+DEFAULT_WAIT_SECONDS = 60.0
+
+
+def wait_seconds() -> float:
+    """How long to wait for a database another process holds: $GG_DB_WAIT, else 60 s."""
+    try:
+        return max(0.0, float(os.environ.get("GG_DB_WAIT") or DEFAULT_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
+
+
+def _busy(exc: Exception) -> bool:
+    """A lock or write conflict that waiting resolves (DuckDB file lock, PostgreSQL serialisation)."""
+    text = str(exc).lower()
+    words = ("lock", "conflict", "being used by another process", "serialize", "deadlock")
+    return any(w in text for w in words)
 
 
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
-    # Another process (the CLI, a second app worker) may hold the write lock for a moment: retry.
-    delay = 0.05
-    for attempt in range(8):
+    # Another process may hold the file for a moment: retry with growing, jittered pauses (so that
+    # waiting processes do not all knock at once) until wait_seconds() have passed.
+    crash_point("connect:opening")
+    deadline = time.monotonic() + wait_seconds()
+    delay = 0.02
+    while True:
         try:
             with _OPEN_LOCK:
                 return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or attempt == 7:
+        except (duckdb.IOException, duckdb.TransactionException) as exc:
+            if not _busy(exc):
+                raise StoreError(
+                    f"Không mở được cơ sở dữ liệu {path} / cannot open the database ({exc})"
+                ) from exc
+            if time.monotonic() >= deadline:
                 raise StoreError(
                     f"Không mở được cơ sở dữ liệu {path}: đang được một tiến trình khác dùng. "
-                    f"Hãy thử lại sau ít giây. / The database is in use by another process. ({exc})"
+                    f"Hãy thử lại sau ít phút. / The database is in use by another process; "
+                    f"please try again in a few minutes. ({exc})"
                 ) from exc
-            time.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
 
 
 @contextmanager
 def connect(
-    path: Path | None = None, read_only: bool = False
+    path: Path | str | None = None, read_only: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived connection with the schema in place; closed on exit."""
+    """A short-lived connection with the schema in place; closed on exit.
+
+    A DuckDB file by default; with a postgresql:// URL, a DuckDB connection whose default catalog is
+    the attached PostgreSQL database (see _open_postgres), so every query stays DuckDB SQL.
+    """
+    url = postgres_url(path if path is not None else db_path())
+    if url:
+        con = _open_postgres(url, read_only)
+        ok = False
+        try:
+            yield con
+            ok = True
+        finally:
+            _close_postgres(url, read_only, con, ok)
+        return
     path = Path(path or db_path())
     if read_only and not path.exists():
         read_only = False
@@ -287,12 +360,148 @@ def connect(
             con.close()
 
 
+# ----- PostgreSQL ------------------------------------------------------------------------------------
+# Tables live in PostgreSQL; DuckDB reads and writes them through its postgres extension, loaded from
+# the PyPI package duckdb-extension-postgres-scanner (nothing is downloaded at run time). The views use
+# DuckDB-only SQL (QUALIFY, EXCLUDE), so they are not stored in PostgreSQL: each connection creates
+# them as TEMP views over the attached tables. The sequences are PostgreSQL's own (DuckDB cannot create
+# sequences there): a TEMP macro named nextval shadows DuckDB's and asks PostgreSQL, so the store's
+# nextval('submission_id_seq') works unchanged on both backends.
+PG_ALIAS = "gg"
+
+
+def postgres_extension() -> Path:
+    """The postgres_scanner extension file shipped by the PyPI package (ImportError if missing)."""
+    import duckdb_extension_postgres_scanner as package
+
+    found = sorted(Path(package.__file__).parent.rglob("postgres_scanner.duckdb_extension"))
+    if not found:
+        raise StoreError(f"postgres_scanner.duckdb_extension missing in {package.__file__}")
+    return found[-1]
+
+
+def _pg_schema() -> str:
+    """SCHEMA in PostgreSQL's dialect, run inside PostgreSQL under an advisory lock (see below)."""
+    ddl = re.sub(r"\bDOUBLE\b", "DOUBLE PRECISION", SCHEMA)
+    ddl = ddl.replace(
+        "CREATE TABLE IF NOT EXISTS data_version (version BIGINT NOT NULL);",
+        # One row only, even when two servers start at once.
+        "CREATE TABLE IF NOT EXISTS data_version (version BIGINT NOT NULL, "
+        "one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one));\n"
+        "INSERT INTO data_version (version) VALUES (0) ON CONFLICT DO NOTHING;",
+    )
+    # Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog: one at a time.
+    return f"SELECT pg_advisory_xact_lock(7410);\n{ddl}"
+
+
+def _pg_session(con: duckdb.DuckDBPyConnection) -> None:
+    """Per connection: the id macro and the views as TEMP objects over the attached tables."""
+    # seq is a constant at each call site, so the query text folds to a constant PostgreSQL runs.
+    ask = f"SELECT nextval FROM postgres_query('{PG_ALIAS}', 'SELECT nextval(''' || seq || ''')')"  # noqa: S608
+    con.execute(f"CREATE OR REPLACE TEMP MACRO nextval(seq) AS ({ask})")
+    con.execute(VIEWS.replace("CREATE OR REPLACE VIEW", "CREATE OR REPLACE TEMP VIEW"))
+
+
+# Loading the extension and attaching cost ~0.5 s, and creating the TEMP views ~60 ms: each process
+# keeps one in-memory DuckDB per (URL, read-only) with PostgreSQL attached, and a pool of ready
+# connections (cursors with their TEMP views) that connect() lends out and takes back.
+_PG_BASES: dict[tuple[str, bool], duckdb.DuckDBPyConnection] = {}
+_PG_POOL: dict[tuple[str, bool], list[duckdb.DuckDBPyConnection]] = {}
+_PG_LOCK = threading.Lock()
+
+
+def _pg_base(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    key = (url, read_only)
+    if key in _PG_BASES:
+        return _PG_BASES[key]
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"LOAD '{_quoted(postgres_extension())}'")
+        mode = ", READ_ONLY" if read_only else ""
+        deadline = time.monotonic() + wait_seconds()
+        while True:
+            try:
+                con.execute(f"ATTACH '{_quoted(url)}' AS {PG_ALIAS} (TYPE postgres{mode})")
+                break
+            except (
+                duckdb.Error
+            ) as exc:  # server restarting, too many connections: wait, then say so
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        "Không kết nối được PostgreSQL; hãy thử lại sau ít phút. / Cannot reach "
+                        f"the PostgreSQL store; please try again in a few minutes. ({exc})"
+                    ) from exc
+                time.sleep(0.2 + random.random() * 0.3)
+        if not read_only and url not in _SCHEMA_READY:
+            con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+            con.execute("CALL pg_clear_cache()")
+            _SCHEMA_READY.add(url)
+    except BaseException:
+        con.close()
+        raise
+    _PG_BASES[key] = con
+    return con
+
+
+def _open_postgres(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    with _PG_LOCK:
+        pool = _PG_POOL.setdefault((url, read_only), [])
+        if pool:
+            return pool.pop()
+        base = _pg_base(url, read_only)
+        con = base.cursor()
+    con.execute(f"USE {PG_ALIAS}")
+    _pg_session(con)
+    return con
+
+
+def _close_postgres(url: str, read_only: bool, con: duckdb.DuckDBPyConnection, ok: bool) -> None:
+    """Back to the pool if it is clean (no open transaction, no error); closed otherwise."""
+    if ok:
+        try:
+            con.execute("ROLLBACK")  # a transaction left open would hold its snapshot and locks
+        except duckdb.TransactionException:
+            pass  # none was open: the normal case
+        except duckdb.Error:
+            ok = False
+    with _PG_LOCK:
+        pool = _PG_POOL.setdefault((url, read_only), [])
+        if ok and len(pool) < 16:
+            pool.append(con)
+            return
+    con.close()
+
+
+def close_pooled() -> None:
+    """Close this process's PostgreSQL connections (before dropping or copying that database)."""
+    with _PG_LOCK:
+        for pool in _PG_POOL.values():
+            for con in pool:
+                con.close()
+        _PG_POOL.clear()
+        for base in _PG_BASES.values():
+            base.close()
+        _PG_BASES.clear()
+
+
+def is_postgres(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this connection's store is the attached PostgreSQL database."""
+    row = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return row is not None and row[0] == "postgres"
+
+
 _SCHEMA_READY: set[str] = set()
 _SCHEMA_LOCK = threading.Lock()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create tables and (re)create views; idempotent."""
+    if is_postgres(con):
+        con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+        _pg_session(con)
+        return
     con.execute(SCHEMA)
     if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:
         con.execute("INSERT INTO data_version VALUES (0)")
@@ -307,19 +516,57 @@ def local_writes() -> int:
     return _local_writes
 
 
+# One writing transaction at a time in this process. DuckDB detects two connections of one process
+# writing the same rows (every commit bumps data_version) only at the second one's write, as a
+# "conflict" error; queueing writers here means a person never sees that error. Other processes are
+# kept out by DuckDB's file lock (see _open). Readers are never blocked: they see the last commit.
+_WRITE_LOCK = threading.RLock()
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: commit on success, roll back on any exception (then re-raise)."""
     global _local_writes
-    con.execute("BEGIN TRANSACTION")
+    if not _WRITE_LOCK.acquire(timeout=wait_seconds()):
+        raise StoreError(
+            "Hệ thống đang bận ghi dữ liệu khác; hãy thử lại sau ít phút. / "
+            "The store is busy with another write; please try again in a few minutes."
+        )
     try:
-        yield con
-        con.execute("UPDATE data_version SET version = version + 1")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    _local_writes += 1
+        _begin_writing(con)
+        crash_point("tx:begun")
+        try:
+            yield con
+            crash_point("tx:rows-written")
+            crash_point("tx:before-commit")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        crash_point("tx:committed")
+        _local_writes += 1
+    finally:
+        _WRITE_LOCK.release()
+
+
+def _begin_writing(con: duckdb.DuckDBPyConnection) -> None:
+    """BEGIN, then bump data_version first: the row lock it takes queues the writers of every process
+    sharing a PostgreSQL store. A writer that finds the row changed under it ("could not serialize")
+    has written nothing yet, so it starts again after a short, jittered pause, within wait_seconds()."""
+    deadline = time.monotonic() + wait_seconds()
+    while True:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("UPDATE data_version SET version = version + 1")
+            return
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise StoreError(
+                    "Hệ thống đang bận ghi dữ liệu khác; hãy thử lại sau ít phút. / The store is "
+                    f"busy with another write; please try again in a few minutes. ({exc})"
+                ) from exc
+            time.sleep(0.05 + random.random() * 0.2)
 
 
 def plan_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -495,6 +742,7 @@ def record_event(
     con: duckdb.DuckDBPyConnection, submission_id: int, event: str, at, actor: str, reason
 ) -> None:
     """Append to the submission's history (accepted, withdrawn); events are never edited."""
+    crash_point("tx:event")
     con.execute(
         "INSERT INTO submission_event VALUES (nextval('event_id_seq'), ?, ?, ?, ?, ?)",
         [submission_id, event, at, actor, reason],
@@ -525,18 +773,147 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(row[0])
 
 
-def save_original(data: bytes, sha256: str, path: Path | None = None) -> Path:
-    """Keep the uploaded bytes under files/<sha[:2]>/<sha>.xlsx; writing twice is harmless."""
-    target = files_dir(path) / sha256[:2] / f"{sha256}.xlsx"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+def save_original(
+    data: bytes, sha256: str, path: Path | None = None, files_root: Path | None = None
+) -> Path:
+    """Keep the uploaded bytes under files/<sha[:2]>/<sha>.xlsx; writing twice is harmless.
+
+    Written to a temporary name, flushed to disk (fsync), renamed, and the folder flushed too, all
+    before the caller commits the submission: after a crash at any moment, a stored submission has its
+    original; at worst an original exists without a submission, which is harmless.
+    """
+    target = (files_root or files_dir(path)) / sha256[:2] / f"{sha256}.xlsx"
+    if target.exists() and target.stat().st_size == len(data):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    crash_point("original:before")
+    with open(tmp, "wb") as fh:
+        half = len(data) // 2
+        fh.write(data[:half])
+        fh.flush()
+        crash_point("original:half-written")
+        fh.write(data[half:])
+        fh.flush()
+        os.fsync(fh.fileno())
+    crash_point("original:written")
+    tmp.replace(target)
+    crash_point("original:renamed")
+    _fsync_dir(target.parent)
+    crash_point("original:synced")
     return target
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable: flush the folder's entry list (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def read_original(sha256: str, path: Path | None = None, files_root: Path | None = None) -> bytes:
     """The bytes of a stored upload, by its SHA-256 (beside `path`'s database, or in files_root)."""
     root = files_root or files_dir(path)
     return (root / sha256[:2] / f"{sha256}.xlsx").read_bytes()
+
+
+# ----- backups ---------------------------------------------------------------------------------------
+
+BACKUP_TABLES = (
+    "data_version", "plan", "department", "district", "theme", "activity_group", "activity",
+    "activity_lead", "priority_task", "priority_task_department", "priority_task_activity",
+    "indicator", "finding", "reporting_rule", "funding_source", "submission", "submission_event",
+    "activity_report", "activity_spending", "priority_task_report", "indicator_value",
+)  # fmt: skip
+
+
+def export_database(
+    con: duckdb.DuckDBPyConnection, folder: Path
+) -> tuple[dict[str, int], list[str]]:
+    """Write every table as Parquet (<table>.parquet) from one snapshot; works on both backends.
+
+    Returns the row counts and the originals' SHA-256, read in the same transaction as the files, so
+    all three describe one state even while others commit: a submission is in the backup whole or not
+    at all, and its original is on the list. (Not EXPORT DATABASE: it cannot read a PostgreSQL store.)
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        counts = table_counts(con)
+        shas = stored_originals(con)
+        for table in BACKUP_TABLES:
+            target = _quoted(folder / f"{table}.parquet")
+            columns = "version" if table == "data_version" else "*"
+            con.execute(f"COPY (SELECT {columns} FROM {table}) TO '{target}' (FORMAT parquet)")  # noqa: S608
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts, shas
+
+
+def import_database(target: Path | str, folder: Path) -> dict[str, int]:
+    """Load a backup's Parquet files into a new DuckDB file or an empty PostgreSQL store."""
+    url = postgres_url(target)
+    if not url and Path(target).exists():
+        raise FileExistsError(target)
+    with connect(target) as con:
+        if any(n for t, n in table_counts(con).items() if t not in {"data_version"} and n):
+            raise StoreError(
+                f"{url or target}: không trống / is not empty; restore into a new store"
+            )
+        with transaction(con):
+            con.execute("DELETE FROM data_version")
+            for table in BACKUP_TABLES:
+                source = _quoted(folder / f"{table}.parquet")
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{source}')")  # noqa: S608
+            _restart_ids(con)
+        if not url:
+            con.execute("CHECKPOINT")  # all in the file itself: restore renames it, without a .wal
+        return table_counts(con)
+
+
+def _restart_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the next ids follow the restored ones."""
+    top = con.execute(
+        "SELECT (SELECT coalesce(max(submission_id), 0) FROM submission),"
+        " (SELECT coalesce(max(event_id), 0) FROM submission_event)"
+    ).fetchone()
+    if is_postgres(con):
+        for name, value in zip(("submission_id_seq", "event_id_seq"), top, strict=True):
+            query = f"SELECT setval(''{name}'', {int(value) + 1}, false)"
+            con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{query}')").fetchall()  # noqa: S608
+        return
+    for name, value in zip(("submission_id_seq", "event_id_seq"), top, strict=True):
+        con.execute(f"DROP SEQUENCE IF EXISTS {name}")
+        con.execute(f"CREATE SEQUENCE {name} START {int(value) + 1}")
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per stored table: a backup's manifest records them, a restore checks them."""
+    return {
+        t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+        for t in BACKUP_TABLES
+    }
+
+
+def stored_originals(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """SHA-256 of every stored submission's original (the files a backup must carry)."""
+    rows = con.execute("SELECT DISTINCT sha256 FROM submission ORDER BY 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def original_path(sha256: str, files_root: Path) -> Path:
+    """Where an original lives under a files folder (files/<sha[:2]>/<sha>.xlsx)."""
+    return files_root / sha256[:2] / f"{sha256}.xlsx"
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")

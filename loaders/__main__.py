@@ -1,4 +1,5 @@
-"""Command line: python -m loaders template | ingest | withdraw | demo | catalog | rebuild.
+"""Command line: python -m loaders template | ingest | withdraw | demo | catalog | rebuild | backup |
+restore | briefing | report.
 
 Writes (ingest, withdraw) go through the analyst service as an explicit actor:
   --as USER    act as the analyst account USER from the accounts file (--accounts, else $GG_SECRETS,
@@ -141,9 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     reb = sub.add_parser("rebuild", help="rebuild a database from the stored original workbooks")
     reb.add_argument("-o", "--output", required=True, type=Path, help="the new database file")
     briefing_cli.add_parsers(sub)  # briefing | report (greengrowth.briefing)
+    _add_backup_commands(sub)
     args = parser.parse_args(argv)
     if args.command in briefing_cli.COMMANDS:
         return briefing_cli.run(args)
+    if args.command in {"backup", "restore"}:
+        return _backup_command(args)
 
     if args.command == "template":
         with store.connect() as con:
@@ -236,6 +240,44 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     return 2
+
+
+# ----- backup / restore (loaders/backup.py) ---------------------------------------------------------
+
+
+def _add_backup_commands(sub) -> None:
+    bak = sub.add_parser("backup", help="write a checked backup (database export + originals)")
+    bak.add_argument("-o", "--output", required=True, type=Path, help="a new or empty folder")
+    res = sub.add_parser("restore", help="check a backup and restore it into a new database")
+    res.add_argument("folder", type=Path)
+    res.add_argument("--db", required=True, type=Path, help="the new database file")
+    res.add_argument("--files", type=Path, default=None, help="originals folder (default: beside)")
+
+
+def _backup_command(args) -> int:
+    from loaders.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            m = backup(args.output)
+            size = sum(f["bytes"] for f in m["files"].values())
+            print(
+                f"Đã sao lưu / backed up {m['submissions']} lần nộp / submissions, "
+                f"{m['originals']} tệp gốc / originals, {size / 1024 / 1024:.1f} MB "
+                f"in {m['seconds']:.1f} s -> {args.output}"
+            )
+            for sha in m["missing_originals"]:
+                print(f"  ! thiếu tệp gốc / original missing: {sha}", file=sys.stderr)
+            return 0
+        m = restore(args.folder, args.db, args.files)
+        print(
+            f"Đã khôi phục / restored {m['submissions']} lần nộp / submissions "
+            f"(sao lưu lúc / backup of {m['created_at']}) -> {args.db}"
+        )
+        return 0
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -125,7 +125,14 @@ def _number(sheet: _Sheet, r: int, idx: int | None, row: list) -> float | None:
     if number is not None and number < 0:
         sheet.add("negative_number", r, idx, raw)
         return None
+    if number is not None and number >= IMPLAUSIBLE_NUMBER:  # 1e300 is a typo, not a figure
+        sheet.add("implausible_number", r, idx, raw, "1.000.000.000.000")
+        return None
     return number
+
+
+# Spending is in million VND and indicators are shares, tonnes or counts: none comes near 10^12.
+IMPLAUSIBLE_NUMBER = 1e12
 
 
 def _status(sheet: _Sheet, r: int, idx: int | None, row: list) -> str | None:

@@ -1,7 +1,12 @@
-"""Shared fixtures: throwaway DuckDB files in tmp_path, the demo database built once per session."""
+"""Shared fixtures: throwaway DuckDB files in tmp_path, the demo database built once per session.
+
+With GG_TEST_BACKEND=postgres the same fixtures give a fresh database on a throwaway PostgreSQL server
+instead (tests/pg_server.py), so the ingest and query tests run unchanged against both stores.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +18,26 @@ from greengrowth import store
 from greengrowth.catalog import load_catalog
 
 PLAN_ID = "binh-duong-2018-2020"
+BACKEND = os.environ.get("GG_TEST_BACKEND", "duckdb")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for this test session (started on first use)."""
+    from tests.pg_server import PgServer
+
+    server = PgServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def db_env(tmp_path, monkeypatch) -> Path:
+def db_env(tmp_path, monkeypatch, request) -> Path:
     """Point GG_DB and GG_FILES at a fresh temporary location; returns the database path."""
-    path = tmp_path / "gg.duckdb"
+    if BACKEND == "postgres":  # a URL; store.connect repairs what Path does to its "//"
+        path = Path(request.getfixturevalue("pg_server").new_database())
+    else:
+        path = tmp_path / "gg.duckdb"
     monkeypatch.setenv("GG_DB", str(path))
     monkeypatch.setenv("GG_FILES", str(tmp_path / "files"))
     return path
@@ -33,22 +52,32 @@ def catalog_con(db_env) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @pytest.fixture(scope="session")
-def demo_db_master(tmp_path_factory) -> Path:
+def demo_db_master(tmp_path_factory, request) -> Path:
     """The demo database, built once through the real template -> fill -> ingest path."""
     from loaders.demo import build_demo
 
     folder = tmp_path_factory.mktemp("demo-master")
     with pytest.MonkeyPatch.context() as mp:  # originals go beside this database, not elsewhere
         mp.setenv("GG_FILES", str(folder / "files"))
-        build_demo(folder / "demo.duckdb")
+        if BACKEND == "postgres":
+            url = request.getfixturevalue("pg_server").new_database()
+            build_demo(Path(url))
+            store.close_pooled()  # a database with open connections cannot be copied
+            (folder / "url").write_text(url)
+        else:
+            build_demo(folder / "demo.duckdb")
     return folder
 
 
 @pytest.fixture
-def demo_db(demo_db_master, tmp_path, monkeypatch) -> Path:
+def demo_db(demo_db_master, tmp_path, monkeypatch, request) -> Path:
     """A private copy of the demo database (and its original files) that a test may change."""
     shutil.copytree(demo_db_master, tmp_path / "demo")
     path = tmp_path / "demo" / "demo.duckdb"
+    if BACKEND == "postgres":
+        template = (demo_db_master / "url").read_text().rsplit("/", 1)[1]
+        store.close_pooled()  # pooled connections to the master would block copying it
+        path = Path(request.getfixturevalue("pg_server").new_database(template=template))
     monkeypatch.setenv("GG_DB", str(path))
     monkeypatch.setenv("GG_FILES", str(tmp_path / "demo" / "files"))
     return path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from greengrowth import store
@@ -16,7 +15,8 @@ PLAN_ID = "binh-duong-2018-2020"
 @pytest.fixture(scope="session")
 def leadership_demo(demo_db_master) -> Path:
     """Path of the session's demo database (tests/conftest.py builds it once; tests only read it)."""
-    return demo_db_master / "demo.duckdb"
+    url = demo_db_master / "url"  # with GG_TEST_BACKEND=postgres the demo lives in PostgreSQL
+    return Path(url.read_text()) if url.exists() else demo_db_master / "demo.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -31,16 +31,14 @@ def leadership_empty(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def demo_con(leadership_demo):
-    con = duckdb.connect(str(leadership_demo), read_only=True)
-    yield con
-    con.close()
+    with store.connect(leadership_demo, read_only=True) as con:
+        yield con
 
 
 @pytest.fixture
 def empty_con(leadership_empty):
-    con = duckdb.connect(str(leadership_empty), read_only=True)
-    yield con
-    con.close()
+    with store.connect(leadership_empty, read_only=True) as con:
+        yield con
 
 
 def catalog_counts(con) -> dict:
