@@ -433,7 +433,7 @@ def _pg_base(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
                     ) from exc
                 time.sleep(0.2 + random.random() * 0.3)
         if not read_only and url not in _SCHEMA_READY:
-            con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+            _pg_schema_once(con, deadline)
             con.execute("CALL pg_clear_cache()")
             _SCHEMA_READY.add(url)
     except BaseException:
@@ -441,6 +441,19 @@ def _pg_base(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise
     _PG_BASES[key] = con
     return con
+
+
+def _pg_schema_once(con: duckdb.DuckDBPyConnection, deadline: float) -> None:
+    """Create the tables if missing. Two processes starting at once may both run it; the loser gets
+    "could not serialize" and runs it again after a pause (it is idempotent)."""
+    while True:
+        try:
+            con.execute(f"CALL postgres_execute('{PG_ALIAS}', '{_quoted(_pg_schema())}')")
+            return
+        except duckdb.Error as exc:
+            if not _busy(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1 + random.random() * 0.3)
 
 
 def _open_postgres(url: str, read_only: bool) -> duckdb.DuckDBPyConnection:

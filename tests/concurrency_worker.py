@@ -39,7 +39,7 @@ def read_loop(stop, out: dict) -> None:
                 rows = con.execute(WHOLE).fetchall()
                 for view in store.DOCUMENTED_VIEWS:
                     con.execute(f"SELECT count(*) FROM {view}").fetchall()  # noqa: S608
-                queries.run(con, "rebuild_order", [])  # the history page's list, by name
+                queries.run(con, "rebuild_order")  # the history page's list, by name
         except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
             out["errors"].append(f"{type(exc).__name__}: {exc}"[:300])
             continue
