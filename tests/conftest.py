@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,11 @@ from greengrowth import store
 from greengrowth.catalog import load_catalog
 
 PLAN_ID = "binh-duong-2018-2020"
+
+# The app keeps its database file open between reads (ui/data.py); tests open the same files
+# read-only right after a page run, which DuckDB refuses while a read-write connection is open in
+# the process. tests/test_ui_data.py checks the keeping open itself.
+os.environ.setdefault("GG_KEEP_OPEN_SECONDS", "0")
 
 
 @pytest.fixture
