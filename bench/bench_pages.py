@@ -228,6 +228,35 @@ def _app(page: str):
     return at
 
 
+def wire_latest_periods() -> None:
+    """What-if (--wired): ui.chrome.plan_picker asking queries.scale.latest_periods once instead of
+    dashboard.latest_period per plan, the change the lead is asked to make in ui/chrome.py."""
+    import streamlit as st
+
+    from greengrowth.i18n import t
+    from greengrowth.queries import catalog as catalog_queries
+    from greengrowth.queries import scale as scale_queries
+    from ui import chrome
+    from ui.data import load
+    from ui.state import url_select
+
+    def plan_picker(lang: str):
+        plans = load(catalog_queries.run, "plans", ())
+        if plans.empty:
+            st.error(t("common.no_plan", lang))
+            return None
+        titles = dict(zip(plans["plan_id"], plans["title_en" if lang == "en" else "title_vi"],
+                          strict=True))  # fmt: skip
+        latest = load(scale_queries.latest_periods)
+        with_data = [pid for pid in plans["plan_id"] if latest.get(pid) is not None]
+        default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
+        plan_id = url_select("plan", t("common.plan", lang), list(plans["plan_id"]), default_plan,
+                             format_func=lambda pid: titles[pid])  # fmt: skip
+        return plan_id, load(catalog_queries.plan, plan_id), latest.get(plan_id)
+
+    chrome.plan_picker = plan_picker
+
+
 def page_ms(page: str, runs: int) -> dict[str, float]:
     """Medians in ms for one page: whole run and its data part (ui.data lookups), cold and warm."""
     _instrument()
@@ -267,7 +296,7 @@ def viewers(n: int, runs: int = 3) -> list[float]:
     return times
 
 
-def bench_scale(scale: str, runs: int, pages: list[str]) -> list[Row]:
+def bench_scale(scale: str, runs: int, pages: list[str], wired: bool = False) -> list[Row]:
     db = scale_db(scale)
     _env(db)
     plan, period = default_view(db)
@@ -279,15 +308,17 @@ def bench_scale(scale: str, runs: int, pages: list[str]) -> list[Row]:
         # its own rendering (page minus data) plus the naive computation.
         naive_page = None if base is None else t["warm"] - t["data_warm"] + base
         label = "same page, pandas on whole tables every run"
-        rows.append(Row(f"page {page}, warm", t["warm"], naive_page, "ms", scale, label))
-        rows.append(Row(f"page {page}, cold", t["cold"], naive_page, "ms", scale, label))
-        if base is not None:
+        name = f"page {page}" + (", plan picker wired" if wired else "")
+        rows.append(Row(f"{name}, warm", t["warm"], naive_page, "ms", scale, label))
+        rows.append(Row(f"{name}, cold", t["cold"], naive_page, "ms", scale, label))
+        if base is not None and not wired:
             rows.append(Row(f"figures for {page}, cold (queries)", t["data_cold"], base, "ms",
                             scale, "pandas on whole tables"))  # fmt: skip
         print(f"  {scale:9s} {page:14s} cold {t['cold']:6.0f} ms (data {t['data_cold']:5.0f})  "
               f"warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f})  naive {base or 0:5.0f} ms",
               flush=True)  # fmt: skip
-    rows += plan_picker_rows(db, scale, runs)
+    if not wired:
+        rows += plan_picker_rows(db, scale, runs)
     return rows
 
 
@@ -328,9 +359,18 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument(
+        "--wired", action="store_true", help="only the what-if: see wire_latest_periods"
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     rows: list[Row] = []
+    if args.wired:
+        wire_latest_periods()
+        for scale in args.scales.split(","):
+            rows += bench_scale(scale, args.runs, args.pages.split(","), wired=True)
+        emit(rows)
+        return
     for scale in args.scales.split(","):
         rows += bench_scale(scale, args.runs, args.pages.split(","))
     if args.viewers and "national" in args.scales:
