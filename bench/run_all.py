@@ -21,6 +21,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench.common import read_rows, table  # noqa: E402
 
+PRINT_ONLY = ["bench_readers.py", "bench_ingest.py", "bench_correction.py", "bench_queries.py",
+              "bench_cache.py", "bench_hostile.py"]  # fmt: skip
+
 
 def machine() -> str:
     cpu = next(
@@ -41,9 +44,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     runs = "2" if args.quick else "3"
-    scripts = [
-        ["bench_readers.py"],
-        ["bench_ingest.py"],
+    # Scripts that print their own figures (run when present), then those that feed the table.
+    scripts = [[name] for name in PRINT_ONLY if (HERE / name).exists()]
+    scripts += [
         ["bench_ingest_scale.py", "--runs", "2" if args.quick else "3"],
         ["bench_pages.py", "--runs", runs],
         # what-if: the plan picker asking for every plan's latest period in one query
