@@ -24,9 +24,15 @@ from openpyxl import load_workbook  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
 from bench.common import Row, emit, median_ms, ms  # noqa: E402
-from bench.generate import BASE_PLAN, STRESS_END, STRESS_START, write_plan_folder  # noqa: E402
+from bench.generate import (  # noqa: E402
+    BASE_PLAN,
+    STRESS_END,
+    STRESS_START,
+    run_named,
+    write_plan_folder,
+)  # noqa: E402
 from greengrowth import catalog as catalog_mod  # noqa: E402
-from greengrowth import queries, store  # noqa: E402
+from greengrowth import store  # noqa: E402
 from loaders import layout as L  # noqa: E402
 from loaders.demo import fill_workbook  # noqa: E402
 from loaders.ingest import ingest_bytes  # noqa: E402
@@ -68,10 +74,12 @@ def _calamine_all(data: bytes) -> int:
 
 def big_indicator_workbook(con, plan_id: str, rows: int) -> tuple[bytes, str]:
     """A department's template with `rows` indicator values (districts x years) filled in."""
-    depts = queries.run(con, "plan_indicators", [plan_id])["department_code"].value_counts()
+    depts = run_named(con, "plan_indicators", plan=plan_id)["department_code"].value_counts()
     dept = depts.index[0]
-    inds = list(queries.run(con, "department_indicators", [plan_id, dept])["indicator_code"])
-    districts = list(queries.run(con, "districts", [plan_id])["name_vi"])
+    inds = list(
+        run_named(con, "department_indicators", plan=plan_id, department=dept)["indicator_code"]
+    )
+    districts = list(run_named(con, "districts", plan=plan_id)["name_vi"])
     template = build_template(con, plan_id, dept, STRESS_END, illustrative=True)
     wb = load_workbook(io.BytesIO(template))
     for row in wb[L.SHEET_INFO].iter_rows(min_row=2):

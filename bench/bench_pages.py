@@ -241,7 +241,7 @@ def wire_latest_periods() -> None:
     from ui.state import url_select
 
     def plan_picker(lang: str):
-        plans = load(catalog_queries.run, "plans", ())
+        plans = load(catalog_queries.run, "plans")
         if plans.empty:
             st.error(t("common.no_plan", lang))
             return None
@@ -252,7 +252,7 @@ def wire_latest_periods() -> None:
         default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
         plan_id = url_select("plan", t("common.plan", lang), list(plans["plan_id"]), default_plan,
                              format_func=lambda pid: titles[pid])  # fmt: skip
-        return plan_id, load(catalog_queries.plan, plan_id), latest.get(plan_id)
+        return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
 
     chrome.plan_picker = plan_picker
 

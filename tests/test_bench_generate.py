@@ -3,7 +3,7 @@ grows columns): another id and period, extra reporting units, districts and indi
 
 from __future__ import annotations
 
-from bench.generate import write_plan_folder
+from bench.generate import run_named, write_plan_folder
 from greengrowth import queries, store
 from greengrowth.catalog import load_catalog
 from greengrowth.queries import dashboard as q
@@ -35,4 +35,4 @@ def test_stress_plan_folder(tmp_path, db_env):
     assert catalog["indicators"]["by_district"].all()
     with store.connect(db_env) as con:
         store.load_catalog(con, catalog)
-        assert len(queries.run(con, "plan_indicators", [catalog.plan_id])) == 30
+        assert len(run_named(con, "plan_indicators", plan=catalog.plan_id)) == 30

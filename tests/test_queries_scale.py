@@ -15,6 +15,9 @@ PLAN_ID = "binh-duong-2018-2020"
 
 
 def _full_history(con) -> pd.DataFrame:
+    """The whole list the history page loads today (a function after the analyst-service merge)."""
+    if hasattr(sq, "submission_history"):
+        return sq.submission_history(con, PLAN_ID)
     return sq.run(con, "submission_history", [PLAN_ID])
 
 
