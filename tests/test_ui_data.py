@@ -60,3 +60,11 @@ def test_off_when_zero(monkeypatch, closed_db):
     monkeypatch.setattr(data, "KEEP_OPEN_SECONDS", 0)
     data._keep_open(str(closed_db))
     assert data._kept == {}
+
+
+def test_a_read_only_connection_in_the_app_process_still_reads(keep_open):
+    """store.connect(read_only=True) (the history page's service does it) while the file is kept
+    open read-write in this process: DuckDB refuses that configuration, the store falls back."""
+    data._keep_open(str(keep_open))
+    with store.connect(keep_open, read_only=True) as con:
+        assert store.data_version(con) >= 0
