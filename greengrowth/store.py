@@ -345,7 +345,16 @@ def connect(
     if read_only and not path.exists():
         read_only = False
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only)
+    try:
+        con = _open(path, read_only)
+    except duckdb.ConnectionException as exc:
+        # This process already has the file open read-write (ui.data keeps it open while the app is
+        # used; another session may be writing) and DuckDB refuses a second, read-only configuration
+        # of the same file. A read-write connection to that instance reads the same data.
+        if not read_only or "different configuration" not in str(exc):
+            raise
+        read_only = False
+        con = _open(path, read_only)
     try:
         # Schema work is a write: do it once per process and file, not on every page read.
         key = str(path.resolve())

@@ -31,6 +31,12 @@ def pg_server():
     server.stop()
 
 
+# The app keeps its database file open between reads (ui/data.py); tests open the same files
+# read-only right after a page run, which DuckDB refuses while a read-write connection is open in
+# the process. tests/test_ui_data.py checks the keeping open itself.
+os.environ.setdefault("GG_KEEP_OPEN_SECONDS", "0")
+
+
 @pytest.fixture
 def db_env(tmp_path, monkeypatch, request) -> Path:
     """Point GG_DB and GG_FILES at a fresh temporary location; returns the database path."""

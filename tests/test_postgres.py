@@ -62,7 +62,9 @@ def _story(target: str) -> dict[str, list]:
         withdraw(con, second.submission_id, "lan", "sai số liệu", now=NOW)
         with pytest.raises(ValueError):
             withdraw(con, second.submission_id, "lan", "again", now=NOW)
-        current = queries.run(con, "current_submission", plan=PLAN_ID, department="DOIT", period=2019)
+        current = queries.run(
+            con, "current_submission", plan=PLAN_ID, department="DOIT", period=2019
+        )
         assert int(current["submission_id"].iloc[0]) == first.submission_id
         assert store.data_version(con) > 0
     assert assert_whole(target) == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,10 +38,59 @@ def data_version() -> int:
     memo = _version_memo.get(db)
     if memo and memo[2] == writes and now - memo[0] < VERSION_TTL_SECONDS:
         return memo[1]
+    _keep_open(db)
     with store.connect(Path(db)) as con:
         version = store.data_version(con)
     _version_memo[db] = (now, version, writes)
     return version
+
+
+# Each `store.connect` that finds no other connection to the file starts a new DuckDB instance, whose
+# block cache is empty: every cache miss then reads its tables from disk again. At the national scale
+# (63 plans, 10,000 submissions) that made a page's first run after a data change 2-5 s instead of
+# 0.3 s (bench/bench_pages.py). So one connection is kept open while people use the app and closed
+# after KEEP_OPEN_SECONDS without a read, so that another process (the CLI) can open the file in a
+# quiet moment. GG_KEEP_OPEN_SECONDS=0 turns this off (every read opens and closes the file).
+KEEP_OPEN_SECONDS = float(os.environ.get("GG_KEEP_OPEN_SECONDS", "10"))
+_kept: dict[str, list] = {}  # db -> [context manager of the open connection, last use]
+_kept_lock = threading.Lock()
+
+
+def _keep_open(db: str) -> None:
+    if KEEP_OPEN_SECONDS <= 0 or store.postgres_url(db):  # PostgreSQL: pooled by store.connect
+        return
+    with _kept_lock:
+        entry = _kept.get(db)
+        if entry is not None:
+            entry[1] = time.monotonic()
+            return
+        holder = store.connect(Path(db))
+        holder.__enter__()
+        _kept[db] = [holder, time.monotonic()]
+        if len(_kept) == 1:
+            threading.Thread(target=_close_idle, name="gg-keep-open", daemon=True).start()
+
+
+def _close_idle() -> None:
+    """Close kept connections unused for KEEP_OPEN_SECONDS; the thread ends when none is left."""
+    while True:
+        time.sleep(min(1.0, KEEP_OPEN_SECONDS / 2))
+        with _kept_lock:
+            now = time.monotonic()
+            for db, (holder, last) in list(_kept.items()):
+                if now - last >= KEEP_OPEN_SECONDS:
+                    del _kept[db]
+                    holder.__exit__(None, None, None)
+            if not _kept:
+                return
+
+
+def release() -> None:
+    """Close the kept connections now (tests, or before another process must write the file)."""
+    with _kept_lock:
+        for holder, _ in _kept.values():
+            holder.__exit__(None, None, None)
+        _kept.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -55,13 +105,16 @@ def load(fn: Callable, *args, **kwargs):
     """Result of fn(con, *args, **kwargs), cached until the data changes. Pass parameters as keywords
     (positional: only the name for queries.run); tests/test_docs_and_architecture.py checks it."""
     key = f"{fn.__module__}.{fn.__qualname__}"
+    _keep_open(db_file())
     return _cached(db_file(), data_version(), key, tuple(args), tuple(sorted(kwargs.items())))
 
 
 @st.cache_resource(show_spinner=False)
 def _prepared(db: str) -> bool:
     path = Path(db)
-    is_new = not path.exists()  # never add demo rows to a database that already exists
+    # Never add demo rows to a store that already exists; a PostgreSQL store is never "new" here
+    # (it is shared by servers and set up by an operator: see README "Running for many users").
+    is_new = store.postgres_url(db) is None and not path.exists()
     with store.connect(path) as con:
         if not store.plan_ids(con):
             for plan_id in available_plans():

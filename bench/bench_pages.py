@@ -1,0 +1,382 @@
+"""Every page, server side (Streamlit AppTest through dashboard.py's navigation), cold and warm, at
+each generated scale, against a naive baseline measured in the same run.
+
+* cold: the first run after a data change (the data-version cache emptied), median of --runs;
+* warm: a rerun with the same URL, median of --runs;
+* baseline: the same figures computed naively with pandas from whole tables read on every run (what a
+  page without the store's SQL and cache would do);
+* twenty viewers: 20 AppTest sessions on threads rerunning the overview at once, median and worst,
+  against one viewer alone (national scale).
+
+Usage: .venv/bin/python bench/bench_pages.py [--scales province,national,stress] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from bench.common import ROOT, Row, emit, median_ms, ms, scale_db  # noqa: E402
+
+PAGES = {
+    "overview": "pages/overview.py",
+    "by_theme": "pages/by_theme.py",
+    "by_department": "pages/by_department.py",
+    "priorities": "pages/priorities.py",
+    "indicators": "pages/indicators.py",
+    "reporting": "pages/reporting.py",
+    "plan": "pages/plan.py",
+    "templates": "pages/templates.py",
+    "upload": "pages/upload.py",
+    "history": "pages/history.py",
+}
+LEADERSHIP = ["overview", "by_theme", "by_department", "priorities", "indicators", "reporting"]
+
+
+# ---- the naive baseline: pandas over whole tables, every run ----------------------------------
+
+RANK = {"completed": 5, "in_progress": 4, "on_hold": 3, "not_started": 2, "delayed": 1}
+
+
+def _tables(con, *names: str) -> dict[str, pd.DataFrame]:
+    return {n: con.execute(f"SELECT * FROM {n}").df() for n in names}  # noqa: S608
+
+
+def _current(subs: pd.DataFrame, events: pd.DataFrame, plan: str) -> pd.DataFrame:
+    withdrawn = set(events.loc[events["event"] == "withdrawn", "submission_id"])
+    s = subs[(subs["plan_id"] == plan) & ~subs["submission_id"].isin(withdrawn)]
+    s = s.sort_values(["uploaded_at", "submission_id"])
+    return s.groupby(["department_code", "period"]).tail(1)
+
+
+def naive_activities(con, plan: str, period: int) -> dict:
+    t = _tables(con, "submission", "submission_event", "activity_report", "activity_lead",
+                "activity", "theme")  # fmt: skip
+    cur = _current(t["submission"], t["submission_event"], plan)
+    rep = t["activity_report"].merge(cur[["submission_id", "department_code", "period"]])
+    leads = t["activity_lead"][t["activity_lead"]["plan_id"] == plan]
+    rep = rep.merge(leads[["activity_no", "department_code"]])
+    rep["rank"] = rep["status"].map(RANK)
+    rep = rep.sort_values(["rank", "percent_complete"]).groupby(["period", "activity_no"]).head(1)
+    acts = t["activity"][(t["activity"]["plan_id"] == plan) & t["activity"]["adopted"]]
+    p = con.execute("SELECT * FROM plan").df().set_index("plan_id").loc[plan]
+    years = pd.DataFrame({"period": range(int(p["period_start"]), int(p["period_end"]) + 1)})
+    grid = acts.merge(years, how="cross").merge(rep, how="left", on=["activity_no", "period"])
+    grid["status"] = grid["status"].fillna("not_reported")
+    now = grid[grid["period"] == period]
+    return {
+        "counts": now["status"].value_counts(),
+        "by_theme": now.groupby(["theme_no", "status"]).size(),
+        "by_period": grid[grid["period"] <= period].groupby(["period", "status"]).size(),
+        "by_department": now.groupby(["department_code", "status"]).size(),
+        "mean": now["percent_complete"].mean(),
+    }
+
+
+def naive_reporting(con, plan: str, period: int) -> pd.DataFrame:
+    t = _tables(con, "submission", "submission_event", "activity_lead", "department")
+    withdrawn = set(t["submission_event"].query("event == 'withdrawn'")["submission_id"])
+    s = t["submission"]
+    s = s[(s["plan_id"] == plan) & ~s["submission_id"].isin(withdrawn) & (s["period"] <= period)]
+    first = s.sort_values("uploaded_at").groupby(["department_code", "period"]).head(1)
+    first = first.assign(on_time=[r.month < 10 or (r.month == 10 and r.day < 15)
+                                  for r in first["reported_on"]])  # fmt: skip
+    return first.groupby("period").agg(
+        received=("submission_id", "size"), on_time=("on_time", "sum")
+    )
+
+
+def naive_priorities(con, plan: str, period: int) -> pd.DataFrame:
+    t = _tables(con, "submission", "submission_event", "priority_task_report", "priority_task")
+    cur = _current(t["submission"], t["submission_event"], plan)
+    rep = t["priority_task_report"].merge(cur[cur["period"] <= period][["submission_id", "period"]])
+    rep["rank"] = rep["status"].map(RANK)
+    latest = rep.sort_values(["period", "rank"]).groupby("task_id").tail(1)
+    tasks = t["priority_task"][t["priority_task"]["plan_id"] == plan]
+    return tasks.merge(latest, how="left", on="task_id").groupby("status", dropna=False).size()
+
+
+def naive_indicators(con, plan: str, period: int) -> pd.DataFrame:
+    t = _tables(con, "submission", "submission_event", "indicator_value", "indicator")
+    cur = _current(t["submission"], t["submission_event"], plan)
+    cur = cur[cur["period"] <= period][["submission_id", "period", "uploaded_at"]]
+    v = t["indicator_value"].merge(cur)
+    v = v.sort_values(["period", "uploaded_at"]).groupby(
+        ["indicator_code", "district_code", "year"], dropna=False).tail(1)  # fmt: skip
+    province = v[v["district_code"].isna()]
+    return province.sort_values("year").groupby("indicator_code").tail(1)
+
+
+def naive_history(con, plan: str, period: int) -> pd.DataFrame:
+    t = _tables(con, "submission", "submission_event")
+    cur = set(_current(t["submission"], t["submission_event"], plan)["submission_id"])
+    s = t["submission"][t["submission"]["plan_id"] == plan].copy()
+    s["is_current"] = s["submission_id"].isin(cur)
+    return s.sort_values(["uploaded_at", "submission_id"], ascending=False)
+
+
+def naive_catalog(con, plan: str, period: int) -> pd.DataFrame:
+    t = _tables(con, "activity", "activity_lead", "department", "priority_task_activity", "finding")
+    a = t["activity"][t["activity"]["plan_id"] == plan]
+    return a.merge(t["activity_lead"], how="left", on=["plan_id", "activity_no"])
+
+
+BASELINES = {
+    "overview": [naive_activities, naive_priorities, naive_reporting],
+    "by_theme": [naive_activities],
+    "by_department": [naive_activities, naive_priorities, naive_reporting],
+    "priorities": [naive_priorities],
+    "indicators": [naive_indicators],
+    "reporting": [naive_reporting],
+    "plan": [naive_catalog],
+    "templates": [naive_catalog],
+    "upload": [],
+    "history": [naive_history],
+}
+
+
+def default_view(db: Path) -> tuple[str, int]:
+    """The plan and period a page opens with: the first plan with data, its latest period."""
+    con = duckdb.connect(str(db))
+    try:
+        plan, period = con.execute(
+            """SELECT s.plan_id, max(s.period) FROM submission s JOIN plan p USING (plan_id)
+               GROUP BY s.plan_id, p.period_start ORDER BY p.period_start DESC, s.plan_id LIMIT 1"""
+        ).fetchone()
+    finally:
+        con.close()
+    return plan, int(period)
+
+
+def baseline_ms(db: Path, page: str, plan: str, period: int, runs: int) -> float | None:
+    fns = BASELINES[page]
+    if not fns:
+        return None
+
+    def once():
+        con = duckdb.connect(str(db))
+        try:
+            for fn in fns:
+                fn(con, plan, period)
+        finally:
+            con.close()
+
+    return median_ms(once, runs)
+
+
+# ---- the app: AppTest through dashboard.py --------------------------------------------------
+
+
+def _env(db: Path) -> None:
+    os.environ["GG_DB"] = str(db)
+    os.environ["GG_FILES"] = str(db.parent / "files")
+    os.environ["GG_NO_DEMO"] = "1"
+
+
+_DATA_MS = [0.0]
+
+
+def _instrument() -> None:
+    """Time every ui.data cache lookup (a hit, or a miss that runs the query) in the script thread."""
+    from ui import data
+
+    if getattr(data._cached, "bench_wrapped", False):
+        return
+    original = data._cached
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            _DATA_MS[0] += 1000 * (time.perf_counter() - start)
+
+    timed.clear = original.clear
+    timed.bench_wrapped = True
+    data._cached = timed
+
+
+def _forget_cache() -> None:
+    """What a data change does: every cached result is stale."""
+    from ui import data
+
+    data._cached.clear()
+    data._version_memo.clear()
+
+
+def _app(page: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at.run()
+    if page != "overview":
+        at.switch_page(PAGES[page])
+        at.run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception}")
+    return at
+
+
+def wire_latest_periods() -> None:
+    """What-if (--wired): ui.chrome.plan_picker asking queries.scale.latest_periods once instead of
+    dashboard.latest_period per plan, the change the lead is asked to make in ui/chrome.py."""
+    import streamlit as st
+
+    from greengrowth.i18n import t
+    from greengrowth.queries import catalog as catalog_queries
+    from greengrowth.queries import scale as scale_queries
+    from ui import chrome
+    from ui.data import load
+    from ui.state import url_select
+
+    def plan_picker(lang: str):
+        plans = load(catalog_queries.run, "plans")
+        if plans.empty:
+            st.error(t("common.no_plan", lang))
+            return None
+        titles = dict(zip(plans["plan_id"], plans["title_en" if lang == "en" else "title_vi"],
+                          strict=True))  # fmt: skip
+        latest = load(scale_queries.latest_periods)
+        with_data = [pid for pid in plans["plan_id"] if latest.get(pid) is not None]
+        default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
+        plan_id = url_select("plan", t("common.plan", lang), list(plans["plan_id"]), default_plan,
+                             format_func=lambda pid: titles[pid])  # fmt: skip
+        return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
+
+    chrome.plan_picker = plan_picker
+
+
+def page_ms(page: str, runs: int) -> dict[str, float]:
+    """Medians in ms for one page: whole run and its data part (ui.data lookups), cold and warm."""
+    _instrument()
+    at = _app(page)
+    out: dict[str, list[float]] = {"cold": [], "warm": [], "data_cold": [], "data_warm": []}
+    for mode in ("cold", "warm"):
+        for _ in range(runs):
+            if mode == "cold":
+                _forget_cache()
+            _DATA_MS[0] = 0.0
+            out[mode].append(ms(at.run))
+            out[f"data_{mode}"].append(_DATA_MS[0])
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception}")
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+def viewers(n: int, runs: int = 3) -> list[float]:
+    """Each of n sessions reruns the overview `runs` times, all at once; every run's ms."""
+    apps = [_app("overview") for _ in range(n)]
+    times: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(n)
+
+    def work(at):
+        barrier.wait()
+        for _ in range(runs):
+            took = ms(at.run)
+            with lock:
+                times.append(took)
+
+    threads = [threading.Thread(target=work, args=(at,)) for at in apps]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return times
+
+
+def bench_scale(scale: str, runs: int, pages: list[str], wired: bool = False) -> list[Row]:
+    db = scale_db(scale)
+    _env(db)
+    plan, period = default_view(db)
+    rows = []
+    for page in pages:
+        t = page_ms(page, runs)
+        base = baseline_ms(db, page, plan, period, runs)
+        # The same page drawing the same figures from pandas over whole tables on every run:
+        # its own rendering (page minus data) plus the naive computation.
+        naive_page = None if base is None else t["warm"] - t["data_warm"] + base
+        label = "same page, pandas on whole tables every run"
+        name = f"page {page}" + (", plan picker wired" if wired else "")
+        rows.append(Row(f"{name}, warm", t["warm"], naive_page, "ms", scale, label))
+        rows.append(Row(f"{name}, cold", t["cold"], naive_page, "ms", scale, label))
+        if base is not None and not wired:
+            rows.append(Row(f"figures for {page}, cold (queries)", t["data_cold"], base, "ms",
+                            scale, "pandas on whole tables"))  # fmt: skip
+        print(f"  {scale:9s} {page:14s} cold {t['cold']:6.0f} ms (data {t['data_cold']:5.0f})  "
+              f"warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f})  naive {base or 0:5.0f} ms",
+              flush=True)  # fmt: skip
+    if not wired:
+        rows += plan_picker_rows(db, scale, runs)
+    return rows
+
+
+def plan_picker_rows(db: Path, scale: str, runs: int) -> list[Row]:
+    """What the plan picker costs on a cache miss: one latest_period per plan (as ui/chrome.py
+    does today) against queries.scale.latest_periods (one query)."""
+    from greengrowth import store
+    from greengrowth.queries import dashboard
+    from greengrowth.queries import scale as scale_q
+
+    with store.connect(db) as con:
+        plans = store.plan_ids(con)
+        scale_q.latest_periods(con)  # warm the instance
+        per_plan = median_ms(lambda: [dashboard.latest_period(con, p) for p in plans], runs)
+        one = median_ms(lambda: scale_q.latest_periods(con), runs)
+    return [Row(f"latest period of {len(plans)} plans: one query", one, per_plan, "ms", scale,
+                f"{len(plans)} queries, as the plan picker does")]  # fmt: skip
+
+
+def bench_viewers(scale: str, n: int = 20) -> list[Row]:
+    db = scale_db(scale)
+    _env(db)
+    _app("overview")  # warm the cache
+    alone = viewers(1, runs=5)
+    crowd = viewers(n)
+    one = statistics.median(alone)
+    label = "1 viewer"
+    return [
+        Row(f"{n} viewers at once, overview median", statistics.median(crowd), one, "ms", scale,
+            label),
+        Row(f"{n} viewers at once, overview worst", max(crowd), one, "ms", scale, label),
+    ]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="province,national,stress")
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--viewers", type=int, default=20)
+    parser.add_argument(
+        "--wired", action="store_true", help="only the what-if: see wire_latest_periods"
+    )
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)
+    rows: list[Row] = []
+    if args.wired:
+        wire_latest_periods()
+        for scale in args.scales.split(","):
+            rows += bench_scale(scale, args.runs, args.pages.split(","), wired=True)
+        emit(rows)
+        return
+    for scale in args.scales.split(","):
+        rows += bench_scale(scale, args.runs, args.pages.split(","))
+    if args.viewers and "national" in args.scales:
+        rows += bench_viewers("national", args.viewers)
+    emit(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The queries that stay cheap at scale give what the per-plan and whole-list queries give."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from greengrowth import store
+from greengrowth.queries import dashboard as q
+from greengrowth.queries import scale
+from greengrowth.queries import submissions as sq
+from loaders.ingest import withdraw
+
+PLAN_ID = "binh-duong-2018-2020"
+
+
+def _full_history(con) -> pd.DataFrame:
+    """The whole list the history page loads today (a function after the analyst-service merge)."""
+    if hasattr(sq, "submission_history"):
+        return sq.submission_history(con, PLAN_ID)
+    return sq.run(con, "submission_history", [PLAN_ID])
+
+
+def _plain(frame: pd.DataFrame) -> list[tuple]:
+    """Rows as tuples with every missing value as None (the pages concatenated may differ in dtype)."""
+    return [tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False)]
+
+
+def test_latest_periods_agree_with_latest_period(demo_db):
+    with store.connect(demo_db) as con:
+        plans = store.plan_ids(con)
+        assert scale.latest_periods(con) == {p: q.latest_period(con, p) for p in plans}
+        latest = scale.latest_periods(con)[PLAN_ID]
+        assert latest is not None
+        # Withdraw every submission of the latest period: the period before becomes the latest.
+        ids = con.execute(
+            "SELECT submission_id FROM submission WHERE plan_id = ? AND period = ?",
+            [PLAN_ID, latest],
+        ).fetchall()
+        for (sid,) in ids:
+            withdraw(con, sid, "test", "kiểm thử")
+        assert scale.latest_periods(con)[PLAN_ID] == q.latest_period(con, PLAN_ID) < latest
+
+
+def test_latest_periods_of_a_plan_without_data(catalog_con):
+    assert scale.latest_periods(catalog_con) == {PLAN_ID: None}
+
+
+@pytest.mark.parametrize("department,period", [(None, None), ("DOIT", None), (None, 2019),
+                                               ("DONRE", 2020)])  # fmt: skip
+def test_history_pages_add_up_to_the_whole_filtered_list(demo_db, department, period):
+    with store.connect(demo_db) as con:
+        # A correction-like resubmission and a withdrawal, so every state is present.
+        first = _full_history(con)["submission_id"].iloc[-1]
+        withdraw(con, int(first), "test", "kiểm thử")
+        full = _full_history(con)
+        if department:
+            full = full[full["department_code"] == department]
+        if period:
+            full = full[full["period"] == period]
+        assert not full.empty
+        pages, total, page = [], None, 0
+        while True:
+            frame, total = scale.submission_history_page(
+                con, PLAN_ID, department=department, period=period, page=page, page_size=7
+            )
+            if frame.empty:
+                break
+            assert len(frame) <= 7
+            pages.append(frame)
+            page += 1
+        got = pd.concat(pages, ignore_index=True)
+        assert total == len(full)
+        want = full.reset_index(drop=True)[got.columns]
+        assert _plain(got) == _plain(want)
+        assert set(got["state"]) <= {"current", "superseded", "withdrawn"}
+
+
+def test_history_filters_list_what_the_submissions_have(demo_db):
+    with store.connect(demo_db) as con:
+        full = _full_history(con)
+        filters = scale.submission_history_filters(con, PLAN_ID)
+    assert filters["departments"] == sorted(full["department_code"].unique())
+    assert filters["periods"] == sorted((int(p) for p in full["period"].unique()), reverse=True)
+    assert filters["total"] == len(full)
+
+
+def test_history_of_a_plan_without_submissions(catalog_con):
+    frame, total = scale.submission_history_page(catalog_con, PLAN_ID)
+    assert frame.empty and total == 0
+    assert scale.submission_history_filters(catalog_con, PLAN_ID) == {
+        "departments": [],
+        "periods": [],
+        "total": 0,
+    }
