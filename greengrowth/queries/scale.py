@@ -56,13 +56,14 @@ SQL: dict[str, str] = {
 }
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> pd.DataFrame:
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    """One of this module's named queries (callers outside use greengrowth.queries.run)."""
     return run_sql(con, SQL[name], params)
 
 
 def latest_periods(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
     """plan_id -> its latest period with an accepted submission (None: no data yet)."""
-    frame = run(con, "latest_periods", {})
+    frame = _run(con, "latest_periods")
     return {
         pid: None if pd.isna(p) else int(p)
         for pid, p in zip(frame["plan_id"], frame["latest_period"], strict=True)
@@ -87,16 +88,16 @@ def submission_history_page(
         "limit": page_size,
         "offset": page * page_size,
     }
-    frame = run(con, "submission_history_page", params)
+    frame = _run(con, "submission_history_page", **params)
     if frame.empty:  # past the last page: the total still counts every match
-        total = run(con, "submission_history_page", params | {"offset": 0, "limit": 1})
+        total = _run(con, "submission_history_page", **(params | {"offset": 0, "limit": 1}))
         return frame.drop(columns="total"), 0 if total.empty else int(total["total"].iloc[0])
     return frame.drop(columns="total"), int(frame["total"].iloc[0])
 
 
 def submission_history_filters(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict:
     """The departments and periods a plan's submissions have (for the filters), and their count."""
-    row = run(con, "submission_history_filters", {"plan": plan_id}).iloc[0]
+    row = _run(con, "submission_history_filters", plan=plan_id).iloc[0]
     return {
         "departments": list(row["departments"] if row["total"] else []),
         "periods": [int(p) for p in (row["periods"] if row["total"] else [])],
