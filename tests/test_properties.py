@@ -193,16 +193,16 @@ def test_any_cell_value_ends_in_a_verdict_and_a_rejection_stores_nothing(world, 
 
 
 @SETTINGS
-@given(value=CELL_VALUES, column=st.sampled_from(["value", "year", "district", "note"]))
+@given(value=CELL_VALUES, column=st.sampled_from(["value", "year", "district_code", "note"]))
 def test_indicator_cells_of_any_kind(world, value, column):
     """The indicator sheet, where a value of 1e300 used to end the dry run in a traceback."""
     con, base, _ = world
-    col = 1 + [c.key for c in L.INDICATOR_COLUMNS].index(column)
-    code = 1 + [c.key for c in L.INDICATOR_COLUMNS].index("indicator_code")
+    col = 1 + [c.field for c in L.INDICATOR_COLUMNS].index(column)
+    code = 1 + [c.field for c in L.INDICATOR_COLUMNS].index("indicator_code")
     wb = load_workbook(io.BytesIO(base))
     ws = wb[L.SHEET_INDICATORS]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, code).value)
-    put(ws.cell(row, 1 + [c.key for c in L.INDICATOR_COLUMNS].index("value")), 12.5)
+    put(ws.cell(row, 1 + [c.field for c in L.INDICATOR_COLUMNS].index("value")), 12.5)
     edits = [(L.SHEET_INDICATORS, row, col, value)]
     out = io.BytesIO()
     wb.save(out)
@@ -210,8 +210,19 @@ def test_indicator_cells_of_any_kind(world, value, column):
     _assert_verdict(result, dry_run=True)
 
 
-@pytest.mark.parametrize("value", [1e300, "1e300", 9.9e99, 1e12, "1.000.000.000.000"])
-def test_an_implausible_magnitude_is_a_located_problem(world, value):
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (1e300, "implausible_number"),
+        # Scientific notation typed as text is not a spelling the reader accepts (numbers typed as
+        # text are never guessed, issue 8): a located "not a number" problem, still no traceback.
+        ("1e300", "bad_number"),
+        (9.9e99, "implausible_number"),
+        (1e12, "implausible_number"),
+        ("1.000.000.000.000", "implausible_number"),
+    ],
+)
+def test_an_implausible_magnitude_is_a_located_problem(world, value, code):
     con, base, _ = world
     wb = load_workbook(io.BytesIO(base))
     ws = wb[L.SHEET_INDICATORS]
@@ -225,11 +236,12 @@ def test_an_implausible_magnitude_is_a_located_problem(world, value):
     before = _counts(con)
     result = ingest_bytes(con, out.getvalue(), "huge.xlsx", "t")
     assert result.outcome == "rejected"
-    assert [p.code for p in result.problems] == ["implausible_number"]
+    assert [p.code for p in result.problems] == [code]
     p = result.problems[0]
     assert (p.sheet, p.row) == (L.SHEET_INDICATORS, row)
     assert p.column.startswith(chr(ord("A") + value_col - 1)) and "Giá trị" in p.column
-    assert "lớn bất thường" in p.message_vi and "implausibly large" in p.message_en
+    if code == "implausible_number":
+        assert "lớn bất thường" in p.message_vi and "implausibly large" in p.message_en
     assert _counts(con) == before
 
 
