@@ -87,7 +87,9 @@ def authorize(
                 "not_permitted", action, department=department_code, user=account.username
             )
     elif account.role not in (REOPEN_ROLES if action == "reopen" else REVIEWER_ROLES):
-        raise ServiceError("not_permitted", action, department=department_code, user=account.username)
+        raise ServiceError(
+            "not_permitted", action, department=department_code, user=account.username
+        )
     if con is not None:
         _cycle_rule(con, action, plan_id, department_code, period)
 

@@ -112,8 +112,6 @@ def event_log(con: duckdb.DuckDBPyConnection, plan_id: str, limit: int = 200) ->
     return _run(con, "event_log", plan=plan_id, limit=limit)
 
 
-def signin_events(
-    con: duckdb.DuckDBPyConnection, username: str, since: datetime
-) -> pd.DataFrame:
+def signin_events(con: duckdb.DuckDBPyConnection, username: str, since: datetime) -> pd.DataFrame:
     """One user name's sign-in attempts since a moment, oldest first."""
     return _run(con, "signin_events", username=username, since=since)
