@@ -20,10 +20,12 @@ import pandas as pd
 
 from greengrowth import clock, queries, store
 from greengrowth.auth import Account
+from greengrowth.rows import ActivitySpending, ActivityStatus, IndicatorValue, TaskStatus
 from loaders import corrections
 from loaders.errors import ServiceError
-from loaders.ingest import IngestResult, prepare, store_prepared
+from loaders.ingest import Change, IngestResult, diff_against, prepare, store_prepared
 from loaders.ingest import withdraw as _withdraw
+from loaders.validate import ParsedSubmission
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,7 @@ __all__ = [
     "reopen",
     "report_state",
     "return_report",
+    "review_changes",
     "review_actions",
     "submission_actions",
     "withdraw",
@@ -438,3 +441,29 @@ def review_actions(
         return_=refusal(account, "return", *key, con=con),
         reopen=refusal(account, "reopen", *key, con=con),
     )
+
+
+def review_changes(
+    con: duckdb.DuckDBPyConnection, submission_id: int, against: int | None
+) -> list[Change]:
+    """What a submitted report changes against the previous approved version (`against`; None:
+    everything is new): the same change sentences as the upload preview."""
+    old = _source(con, submission_id)
+    rows = queries.submission_rows(con, submission_id)
+    parsed = ParsedSubmission(
+        plan_id=old["plan_id"],
+        department_code=old["department_code"],
+        period=int(old["period"]),
+        activities=_records(rows["activities"], ActivityStatus),
+        spending=_records(rows["spending"], ActivitySpending),
+        tasks=_records(rows["tasks"], TaskStatus),
+        indicators=_records(rows["indicators"], IndicatorValue),
+    )
+    return diff_against(
+        con, parsed, None if against is None or against != against else int(against)
+    )
+
+
+def _records(frame: pd.DataFrame, row_type: type) -> list:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [row_type(**row) for row in clean.to_dict("records")]

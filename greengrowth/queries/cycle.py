@@ -24,8 +24,9 @@ SQL: dict[str, str] = {
         LEFT JOIN submissions s USING (submission_id)
         WHERE r.plan_id = $plan AND r.period = $period
         ORDER BY r.department_code""",
-    # Submitted reports awaiting review, oldest first, with the newest approved submission of the
-    # same report (before a reopen) to compare against.
+    # Submitted reports awaiting review, oldest first, with what to compare them against: the newest
+    # approved submission of the same report (before a reopen), else the department's approved
+    # report of the latest earlier period.
     "review_queue": """
         SELECT r.plan_id, r.department_code, d.acronym, d.name_vi, d.name_en, r.period,
                r.submission_id, s.uploaded_by, s.uploaded_at, s.file_name, s.derived_from,
@@ -33,7 +34,10 @@ SQL: dict[str, str] = {
                 FROM report_decision x
                 WHERE x.plan_id = r.plan_id AND x.department_code = r.department_code
                   AND x.period = r.period AND x.submission_id <> r.submission_id)
-                   AS last_approved
+                   AS last_approved,
+               (SELECT arg_max(e.submission_id, e.period) FROM report_status e
+                WHERE e.plan_id = r.plan_id AND e.department_code = r.department_code
+                  AND e.period < r.period AND e.state = 'approved') AS earlier_approved
         FROM report_status r
         JOIN department d USING (plan_id, department_code)
         JOIN submissions s USING (submission_id)
