@@ -40,6 +40,5 @@ period = url_select(
 )
 owes_section(plan, plan_id, int(period), clock.now().date(), L)
 
-if user is not None and user.is_admin:
-    reopen_box(user, plan_id, L, FLASH_KEY)
+reopen_box(user, plan_id, L, FLASH_KEY)
 event_log(plan_id, L)

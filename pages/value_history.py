@@ -4,13 +4,12 @@ Opened from the pages that show the value (?kind=activity&item=12, ?kind=indicat
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from greengrowth.i18n import t
 from greengrowth.queries import cycle as q
-from loaders import tables
 from ui.chrome import analyst_page, plan_picker
+from ui.cycle import value_history_table
 from ui.data import load
 
 KINDS = ("activity", "indicator", "task")
@@ -46,44 +45,4 @@ if history.empty:
     st.stop()
 st.caption(t("values.count", L, n=len(history)))
 
-
-def _field(name: str) -> str:
-    return t(f"history.field.{name}", L)
-
-
-def _value(field: str, value) -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    return t(f"status.{value}", L) if field == "status" else str(value)
-
-
-st.dataframe(
-    pd.DataFrame(
-        {
-            t("values.col.when", L): [tables.when(w, L) for w in history["changed_at"]],
-            t("values.col.report", L): [
-                f"{d} {int(p)}"
-                for d, p in zip(history["department_code"], history["period"], strict=True)
-            ],
-            t("values.col.where", L): [
-                " ".join(str(x) for x in (d, y) if x is not None and not pd.isna(x))
-                for d, y in zip(history["district_code"], history["year"], strict=True)
-            ],
-            t("values.col.field", L): [_field(f) for f in history["field"]],
-            t("values.col.before", L): [
-                _value(f, v) for f, v in zip(history["field"], history["value_before"], strict=True)
-            ],
-            t("values.col.after", L): [
-                _value(f, v) for f, v in zip(history["field"], history["value_after"], strict=True)
-            ],
-            t("values.col.who", L): history["changed_by"],
-            t("values.col.via", L): [t(f"values.via.{v}", L) for v in history["via"]],
-            t("values.col.submission", L): history["submission_id"],
-            t("values.col.status", L): [
-                t(f"values.status.{s}", L) for s in history["submission_status"]
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+value_history_table(history, L)

@@ -94,7 +94,10 @@ class _Changes:
 
 
 def reopen_box(user: Account | None, plan_id: str, L: str, flash_key: str) -> None:
-    """An admin reopens an approved report with a reason; shown to admins only."""
+    """An admin reopens an approved report with a reason; shown only to the roles the service lets
+    reopen (the service still decides on the click)."""
+    if user is None or user.role not in service.REOPEN_ROLES:
+        return
     approved = load(q.approved_reports, plan_id=plan_id)
     st.subheader(t("review.reopen_heading", L))
     if approved.empty:
@@ -279,4 +282,45 @@ def value_history_link(L: str, kind: str, item: str, label_key: str = "values.li
         label=t(label_key, L, item=item),
         icon=":material/manage_history:",
         query_params={"kind": kind, "item": str(item)} | ({"lang": L} if L == "en" else {}),
+    )
+
+
+def value_history_table(history: pd.DataFrame, L: str) -> None:
+    """The value_history rows of one item, newest first, in the reader's language."""
+
+    def value(field: str, v) -> str:
+        if v is None or pd.isna(v):
+            return "–"
+        return t(f"status.{v}", L) if field == "status" else str(v)
+
+    fields = list(history["field"])
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("values.col.when", L): [tables.when(w, L) for w in history["changed_at"]],
+                t("values.col.report", L): [
+                    f"{d} {int(p)}"
+                    for d, p in zip(history["department_code"], history["period"], strict=True)
+                ],
+                t("values.col.where", L): [
+                    " ".join(str(x) for x in (d, y) if x is not None and not pd.isna(x))
+                    for d, y in zip(history["district_code"], history["year"], strict=True)
+                ],
+                t("values.col.field", L): [t(f"history.field.{f}", L) for f in fields],
+                t("values.col.before", L): [
+                    value(f, v) for f, v in zip(fields, history["value_before"], strict=True)
+                ],
+                t("values.col.after", L): [
+                    value(f, v) for f, v in zip(fields, history["value_after"], strict=True)
+                ],
+                t("values.col.who", L): history["changed_by"],
+                t("values.col.via", L): [t(f"values.via.{v}", L) for v in history["via"]],
+                t("values.col.submission", L): history["submission_id"],
+                t("values.col.status", L): [
+                    t(f"values.status.{s}", L) for s in history["submission_status"]
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
     )
