@@ -35,7 +35,8 @@ DEMO_ACCOUNT = Account(DEMO_USER, DEMO_USER, "admin", ("*",))
 # rest awaiting review, so the pages show every state. 2019 stays pending (tests edit it).
 DEMO_REVIEWER = Account("dpi (minh họa)", "Cán bộ thẩm định minh họa", "reviewer", ("*",))
 DEMO_RETURNED = {("DOC", 2018), ("DOT", 2020)}
-DEMO_APPROVED_LAST_YEAR = ("DARD", "DCST", "DIC")
+# Not the newest upload of the data, nor the reports the tests edit (DOIT, DARD, DOC 2019, DONRE 2020).
+DEMO_APPROVED_LAST_YEAR = ("DIC", "DOH", "DOST")
 DEMO_RETURN_COMMENT = (
     "Minh họa: số liệu chỉ tiêu chưa khớp với báo cáo năm trước, đề nghị kiểm tra lại."
 )
@@ -220,7 +221,7 @@ def _demo_decisions(con: duckdb.DuckDBPyConnection, plan_id: str, start: int, en
     for period in (start, end):
         reports = queries.cycle.period_reports(con, plan_id, period)
         for r in reports[reports["state"] == "submitted"].itertuples():
-            at = datetime.combine(date(period, 10, 20), time(15, 0))
+            at = r.uploaded_at.to_pydatetime() + timedelta(days=6, hours=5)  # after it arrived
             if (r.department_code, period) in DEMO_RETURNED:
                 service.return_report(
                     con, DEMO_REVIEWER, int(r.submission_id), DEMO_RETURN_COMMENT, now=at
