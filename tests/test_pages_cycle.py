@@ -92,6 +92,12 @@ def test_the_whole_cycle_with_three_accounts(demo_db) -> None:
     assert "Kính gửi:" in letter and "Thiếu số liệu **chỉ tiêu** <b>2019</b>" in letter
     assert "Trân trọng./." in letter
 
+    # the analyst sees the comment on the history page, as typed (Markdown and HTML escaped)
+    at = open_page("pages/history.py", user="lan")
+    at.selectbox(key="history_pick").set_value(first).run()
+    note = next(w for w in texts(at, "warning") if "trả lại" in w)
+    assert "hoa" in note and r"\*\*chỉ tiêu\*\* \<b\>2019\</b\>" in note
+
     # 3. the analyst uploads again: submitted again
     upload_as_lan(60)
     second = current_for("DOIT", 2019)

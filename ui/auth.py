@@ -156,7 +156,10 @@ def sidebar_account(lang: str) -> None:
                 else ", ".join(user.departments)
             )
             st.markdown(t("auth.signed_in_as", lang, name=user.name, username=user.username))
-            st.caption(t("auth.scope", lang, departments=scope))
+            if user.role == "reviewer":  # the reporting cycle: reviews every report, uploads none
+                st.caption(t("auth.scope_reviewer", lang))
+            else:
+                st.caption(t("auth.scope", lang, departments=scope))
             if st.button(t("auth.sign_out", lang), key="signout", icon=":material/logout:"):
                 st.session_state.pop(SESSION_KEY, None)
                 if _oidc_email():

@@ -324,3 +324,24 @@ def value_history_table(history: pd.DataFrame, L: str) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def report_state_note(plan_id: str, department: str, period: int, L: str) -> None:
+    """Where a report stands in the cycle (on the history page): awaiting review, approved by whom
+    and when, or returned with the reviewer's comment, shown as typed."""
+    row = load(q.report_state, plan_id=plan_id, department=department, period=int(period))
+    if row is None:
+        return
+    state = row["state"]
+    text = t(
+        f"cycle.state_note.{state}",
+        L,
+        department=department,
+        period=int(period),
+        who=literal(row["decided_by"]),
+        when=tables.when(row["decided_at"], L),
+        comment=literal(row["comment"]),
+    )
+    {"approved": st.success, "returned": st.warning}.get(state, st.info)(
+        text, icon=":material/fact_check:"
+    )

@@ -150,6 +150,7 @@ def _nav(page, name: str) -> None:
 def _choose(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     box.click()
+    page.keyboard.type(option)  # the list is virtualised: filter it first
     page.get_by_role("option", name=re.compile(rf"^{re.escape(option)}")).first.click()
     _ready(page)
 
