@@ -14,6 +14,7 @@ for script in (
     "bench_correction.py",
     "bench_queries.py",
     "bench_cache.py",
+    "bench_cycle.py",
 ):
     print(f"\n== {script} ==", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)
