@@ -209,3 +209,20 @@ def test_nothing_in_the_code_rewrites_the_logs() -> None:
     for path in [*root.glob("greengrowth/**/*.py"), *root.glob("loaders/**/*.py"),
                  *root.glob("ui/**/*.py"), *root.glob("pages/*.py")]:  # fmt: skip
         assert not pattern.search(path.read_text("utf-8")), path
+
+
+def test_a_rebuilt_database_keeps_the_decisions_and_the_sign_in_log(demo_db, tmp_path) -> None:
+    from loaders.rebuild import rebuild
+
+    sql = (
+        "SELECT department_code, period, state, decided_by, comment FROM report_status ORDER BY ALL"
+    )
+    with store.connect(demo_db) as con:
+        store.record_signin(con, "lan", "failed", NOW)
+        before = con.execute(sql).fetchall()
+    assert {row[2] for row in before} >= {"approved", "returned", "submitted", "not_submitted"}
+    counts = rebuild(demo_db, tmp_path / "rebuilt.duckdb")
+    assert counts["decisions"] > 0
+    with store.connect(tmp_path / "rebuilt.duckdb") as con:
+        assert con.execute(sql).fetchall() == before
+        assert con.execute("SELECT count(*) FROM signin_event").fetchone()[0] == 1

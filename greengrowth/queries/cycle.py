@@ -63,6 +63,12 @@ SQL: dict[str, str] = {
         FROM event_log
         WHERE (plan_id = $plan OR plan_id IS NULL)
         ORDER BY event_at DESC LIMIT $limit""",
+    # What a rebuild copies besides the submissions, oldest first (loaders/rebuild.py).
+    "rebuild_decisions": """
+        SELECT plan_id, department_code, period, submission_id, decision, decided_by, decided_at,
+               comment
+        FROM report_decision ORDER BY decision_id""",
+    "rebuild_signins": "SELECT username, outcome, event_at FROM signin_event ORDER BY signin_id",
     "signin_events": """
         SELECT event_at, outcome FROM signin_event
         WHERE username = $username AND event_at >= $since ORDER BY event_at, signin_id""",
