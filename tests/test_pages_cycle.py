@@ -217,3 +217,13 @@ def test_the_pages_that_show_a_value_link_to_its_history(demo_db) -> None:
     at = open_page("pages/by_theme.py")
     links = [link.proto for link in at.get("page_link") if link.proto.label.startswith("Hoạt động")]
     assert links and "kind=activity" in links[0].query_string
+
+
+def test_review_and_value_history_pages_in_english(demo_db) -> None:
+    at = open_page("pages/review.py", user="hoa", lang="en")
+    assert not at.exception, at.exception
+    assert texts(at, "title") == ["Review and approve reports"]
+    assert any(s.startswith("Reports awaiting review") for s in texts(at, "subheader"))
+    assert frame_with(at, "Department") is not None
+    at = open_page("pages/overview.py", lang="en")
+    assert any("departments' figures are approved" in c for c in texts(at, "caption"))
