@@ -30,6 +30,8 @@ URL_PATHS = {
     "templates": "mau-bao-cao",
     "upload": "tai-len",
     "history": "lich-su-nop",
+    "review": "duyet-bao-cao",
+    "value_history": "lich-su-so-lieu",
 }
 
 
@@ -63,6 +65,8 @@ pages = {
         page("pages/templates.py", "templates", ":material/download:"),
         page("pages/upload.py", "upload", ":material/upload_file:"),
         page("pages/history.py", "history", ":material/history:"),
+        page("pages/review.py", "review", ":material/verified:"),
+        page("pages/value_history.py", "value_history", ":material/manage_history:"),
     ],
 }
 # st.navigation comes before anything that can fail: if the script stopped earlier, Streamlit would

@@ -22,7 +22,8 @@ sys.path.insert(0, str(HERE.parent))
 from bench.common import read_rows, table  # noqa: E402
 
 PRINT_ONLY = ["bench_readers.py", "bench_ingest.py", "bench_correction.py", "bench_queries.py",
-              "bench_cache.py", "bench_hostile.py", "bench_export.py", "bench_quality.py"]  # fmt: skip
+              "bench_cache.py", "bench_hostile.py", "bench_export.py", "bench_quality.py",
+              "bench_cycle.py"]  # fmt: skip
 
 
 def machine() -> str:

@@ -1,4 +1,5 @@
-"""Analyst accounts: who may upload, correct and withdraw, and for which departments.
+"""Accounts: who may upload, correct and withdraw (analysts, for their departments), who reviews
+(reviewers: DPI) and who may reopen an approved report (admins).
 
 Pure functions over a plain mapping (the `[analysts]` table of Streamlit's secrets), so the rules are
 tested without Streamlit. Passwords are stored only as bcrypt hashes; make one with
@@ -16,7 +17,7 @@ from functools import cache
 
 import bcrypt
 
-ROLES = ("admin", "analyst")
+ROLES = ("admin", "analyst", "reviewer")  # reviewer: DPI, approves and returns reports
 ALL_DEPARTMENTS = "*"
 
 
@@ -38,6 +39,11 @@ class Account:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_reviewer(self) -> bool:
+        """DPI's reviewers (and admins) approve and return reports of every department."""
+        return self.role in ("reviewer", "admin")
 
     def may_report_for(self, department_code: str) -> bool:
         """Admins report for every department; analysts only for the departments listed."""
@@ -73,6 +79,8 @@ def load_accounts(analysts: Mapping | None) -> dict[str, Account]:
         if isinstance(departments, str):
             departments = [departments]
         codes = tuple(str(code).strip().upper() for code in departments if str(code).strip())
+        if role == "reviewer":  # reviews every department's report, reports for none
+            codes = (ALL_DEPARTMENTS,)
         if role == "analyst" and not codes:
             raise AccountError(f"[analysts.{username}] an analyst needs a departments list")
         password_hash = str(entry.get("password_hash", "")).strip()

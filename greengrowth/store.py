@@ -195,6 +195,22 @@ CREATE TABLE IF NOT EXISTS indicator_value (
 );
 """
 
+# The reporting cycle (issue #9): DPI's decisions on a report and the sign-in attempts. Both tables are
+# append-only, like submission_event: nothing in the app updates or deletes a row of them.
+SCHEMA += """
+CREATE SEQUENCE IF NOT EXISTS decision_id_seq START 1;
+CREATE TABLE IF NOT EXISTS report_decision (
+    decision_id BIGINT PRIMARY KEY, plan_id VARCHAR NOT NULL, department_code VARCHAR NOT NULL,
+    period INTEGER NOT NULL, submission_id BIGINT NOT NULL, decision VARCHAR NOT NULL,
+    decided_by VARCHAR NOT NULL, decided_at TIMESTAMP NOT NULL, comment VARCHAR
+);
+CREATE SEQUENCE IF NOT EXISTS signin_id_seq START 1;
+CREATE TABLE IF NOT EXISTS signin_event (
+    signin_id BIGINT PRIMARY KEY, username VARCHAR NOT NULL, event_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL
+);
+"""
+
 # Views for the app and for analysts using DuckDB directly; documented in README.md.
 VIEWS = """
 CREATE OR REPLACE VIEW activity_catalog AS
@@ -260,6 +276,87 @@ SELECT plan_id, indicator_code, name_vi, name_en, unit_vi, unit_en, activity_no,
 FROM indicator;
 """
 
+# The reporting cycle's views (issue #9). report_status: one row per expected or reported (plan,
+# department, period); the state follows from the current submission and the newest decision:
+# not_submitted, submitted (awaiting review; also after a reopen), approved or returned. decided_*
+# and comment belong to the newest decision on the current submission (NULL when there is none).
+VIEWS += """
+CREATE OR REPLACE VIEW report_status AS
+WITH expected AS (
+    SELECT e.plan_id, e.department_code, unnest(range(p.period_start, p.period_end + 1)) AS period
+    FROM (SELECT plan_id, department_code FROM activity_lead
+          UNION SELECT plan_id, department_code FROM priority_task_department
+          UNION SELECT plan_id, department_code FROM indicator
+          WHERE department_code IS NOT NULL) e
+    JOIN department d USING (plan_id, department_code)
+    JOIN plan p USING (plan_id)
+), report_keys AS (
+    SELECT plan_id, department_code, CAST(period AS INTEGER) AS period FROM expected
+    UNION SELECT plan_id, department_code, period FROM submission
+), newest AS (
+    SELECT * FROM report_decision
+    QUALIFY row_number() OVER (
+        PARTITION BY plan_id, department_code, period ORDER BY decision_id DESC) = 1
+)
+SELECT k.plan_id, k.department_code, k.period,
+       CASE WHEN c.submission_id IS NULL THEN 'not_submitted'
+            WHEN n.submission_id = c.submission_id AND n.decision = 'approved' THEN 'approved'
+            WHEN n.submission_id = c.submission_id AND n.decision = 'returned' THEN 'returned'
+            ELSE 'submitted' END AS state,
+       c.submission_id,
+       CASE WHEN n.submission_id = c.submission_id THEN n.decided_by END AS decided_by,
+       CASE WHEN n.submission_id = c.submission_id THEN n.decided_at END AS decided_at,
+       CASE WHEN n.submission_id = c.submission_id THEN n.comment END AS comment
+FROM report_keys k
+LEFT JOIN current_submissions c USING (plan_id, department_code, period)
+LEFT JOIN newest n USING (plan_id, department_code, period);
+
+CREATE OR REPLACE VIEW value_history AS
+WITH vals AS (
+    SELECT submission_id, 'activity' AS kind, CAST(activity_no AS VARCHAR) AS item,
+           CAST(NULL AS VARCHAR) AS district_code, CAST(NULL AS INTEGER) AS year, f.field, f.val AS value
+    FROM activity_report r, LATERAL (VALUES
+        ('status', r.status), ('percent_complete', CAST(r.percent_complete AS VARCHAR)),
+        ('done_text', r.done_text), ('difficulties', r.difficulties)) f(field, val)
+    UNION ALL
+    SELECT submission_id, 'task', task_id, NULL, NULL, f.field, f.val
+    FROM priority_task_report r, LATERAL (VALUES
+        ('status', r.status), ('achieved_value', CAST(r.achieved_value AS VARCHAR)),
+        ('completed_on', CAST(r.completed_on AS VARCHAR)), ('note', r.note)) f(field, val)
+    UNION ALL
+    SELECT submission_id, 'indicator', indicator_code, district_code, year, f.field, f.val
+    FROM indicator_value r, LATERAL (VALUES
+        ('value', CAST(r.value AS VARCHAR)), ('note', r.note)) f(field, val)
+), ordered AS (
+    SELECT s.plan_id, s.department_code, s.period, v.kind, v.item, v.district_code, v.year,
+           v.field,
+           lag(v.value) OVER w AS value_before, v.value AS value_after,
+           lag(s.submission_id) OVER w AS previous_submission_id, s.submission_id,
+           s.uploaded_by AS changed_by, s.uploaded_at AS changed_at,
+           CASE WHEN s.derived_from IS NULL THEN 'upload' ELSE 'correction' END AS via,
+           s.status AS submission_status, s.withdrawn_by, s.withdrawn_at
+    FROM vals v JOIN submissions s USING (submission_id)
+    WINDOW w AS (PARTITION BY s.plan_id, s.department_code, s.period, v.kind, v.item,
+                 v.district_code, v.year, v.field ORDER BY s.submission_id)
+)
+SELECT * FROM ordered
+WHERE previous_submission_id IS NULL OR value_before IS DISTINCT FROM value_after;
+
+CREATE OR REPLACE VIEW event_log AS
+SELECT e.event_at, CASE WHEN e.event = 'withdrawn' THEN 'withdrawal'
+                        WHEN s.derived_from IS NOT NULL THEN 'correction' ELSE 'upload' END AS event,
+       e.actor, s.plan_id, s.department_code, s.period, e.submission_id,
+       CASE WHEN e.event = 'withdrawn' THEN e.reason ELSE s.file_name END AS detail
+FROM submission_event e JOIN submission s USING (submission_id)
+UNION ALL
+SELECT decided_at, CASE decision WHEN 'approved' THEN 'approval' WHEN 'returned' THEN 'return'
+                                 ELSE 'reopen' END,
+       decided_by, plan_id, department_code, period, submission_id, comment
+FROM report_decision
+UNION ALL
+SELECT event_at, 'signin_' || outcome, username, NULL, NULL, NULL, NULL, NULL FROM signin_event;
+"""
+
 DOCUMENTED_VIEWS = (
     "activity_catalog",
     "activity_leads",
@@ -270,6 +367,9 @@ DOCUMENTED_VIEWS = (
     "priority_task_status_latest",
     "indicator_values_latest",
     "indicator_catalog",
+    "report_status",
+    "value_history",
+    "event_log",
 )
 
 
@@ -853,6 +953,7 @@ BACKUP_TABLES = (
     "activity_lead", "priority_task", "priority_task_department", "priority_task_activity",
     "indicator", "finding", "reporting_rule", "funding_source", "submission", "submission_event",
     "activity_report", "activity_spending", "priority_task_report", "indicator_value",
+    "report_decision", "signin_event",
 )  # fmt: skip
 
 
@@ -906,14 +1007,17 @@ def _restart_ids(con: duckdb.DuckDBPyConnection) -> None:
     """Make the next ids follow the restored ones."""
     top = con.execute(
         "SELECT (SELECT coalesce(max(submission_id), 0) FROM submission),"
-        " (SELECT coalesce(max(event_id), 0) FROM submission_event)"
+        " (SELECT coalesce(max(event_id), 0) FROM submission_event),"
+        " (SELECT coalesce(max(decision_id), 0) FROM report_decision),"
+        " (SELECT coalesce(max(signin_id), 0) FROM signin_event)"
     ).fetchone()
+    sequences = ("submission_id_seq", "event_id_seq", "decision_id_seq", "signin_id_seq")
     if is_postgres(con):
-        for name, value in zip(("submission_id_seq", "event_id_seq"), top, strict=True):
+        for name, value in zip(sequences, top, strict=True):
             query = f"SELECT setval(''{name}'', {int(value) + 1}, false)"
             con.execute(f"SELECT * FROM postgres_query('{PG_ALIAS}', '{query}')").fetchall()  # noqa: S608
         return
-    for name, value in zip(("submission_id_seq", "event_id_seq"), top, strict=True):
+    for name, value in zip(sequences, top, strict=True):
         con.execute(f"DROP SEQUENCE IF EXISTS {name}")
         con.execute(f"CREATE SEQUENCE {name} START {int(value) + 1}")
 
@@ -939,3 +1043,32 @@ def original_path(sha256: str, files_root: Path) -> Path:
 
 def _quoted(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+# ---- the reporting cycle (issue #9): append-only writes ---------------------------------------------
+DECISIONS = ("approved", "returned", "reopened")
+SIGNIN_OUTCOMES = ("ok", "failed", "locked")
+
+
+def record_decision(
+    con: duckdb.DuckDBPyConnection, key: tuple[str, str, int], submission_id: int,
+    decision: str, at, actor: str, comment: str | None,
+) -> None:  # fmt: skip
+    """Append DPI's decision on a report (inside the caller's transaction); never edited."""
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    con.execute(
+        "INSERT INTO report_decision VALUES (nextval('decision_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*key, submission_id, decision, actor, at, comment],
+    )
+
+
+def record_signin(con: duckdb.DuckDBPyConnection, username: str, outcome: str, at) -> None:
+    """Append one sign-in attempt (its own transaction, so the count survives a failed page)."""
+    if outcome not in SIGNIN_OUTCOMES:
+        raise ValueError(f"unknown sign-in outcome {outcome!r}")
+    with transaction(con):
+        con.execute(
+            "INSERT INTO signin_event VALUES (nextval('signin_id_seq'), ?, ?, ?)",
+            [username, at, outcome],
+        )

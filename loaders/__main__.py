@@ -114,6 +114,35 @@ def _print_result(result: IngestResult, dry_run: bool) -> None:
         print(f"    {change.text_vi}")
 
 
+# ---- the reporting cycle (issue #9): approve, return, reopen through the service ----------------------
+_DECISIONS = {"approve": service.approve, "return": service.return_report, "reopen": service.reopen}
+
+
+def _review_parser(sub) -> None:
+    rev = sub.add_parser("review", help="approve, return (comment) or reopen (reason) a report")
+    rev.add_argument("decision", choices=list(_DECISIONS))
+    rev.add_argument("submission_id", type=int, help="the report's current submission")
+    rev.add_argument("--comment", default="", help="required to return or reopen")
+    _actor_options(rev)
+
+
+def _review(args: argparse.Namespace) -> int:
+    """Exit 0 decided, 1 refused by the service, 2 unknown account."""
+    try:
+        account = actor(args)
+    except ServiceError as exc:
+        print(exc.message("vi"), "/", exc.message("en"), file=sys.stderr)
+        return 2
+    try:
+        with store.connect() as con:
+            _DECISIONS[args.decision](con, account, args.submission_id, args.comment)
+    except ServiceError as exc:
+        _refused(exc, f"#{args.submission_id}")
+        return 1
+    print(f"✓ {args.decision} #{args.submission_id}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m loaders", description="Green Growth Tracker loaders")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also keep the generated sample workbooks in this folder",
     )
     demo.add_argument("--force", action="store_true", help="replace an existing database")
+    _review_parser(sub)  # the reporting cycle (issue #9)
     sub.add_parser("catalog", help="(re)load the plan catalogs from data/plan/")
     reb = sub.add_parser("rebuild", help="rebuild a database from the stored original workbooks")
     reb.add_argument("-o", "--output", required=True, type=Path, help="the new database file")
@@ -207,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"✓ đã rút lần nộp số {args.submission_id} / withdrawn; {follow}")
         return 0
+    if args.command == "review":
+        return _review(args)
     if args.command == "demo":
         path = store.db_path()
         if path.exists():

@@ -30,6 +30,16 @@ MISSING = {("DIC", 2019), ("DOLISA", 2020), ("DOH", 2018), ("DOC", 2020)}
 DEMO_USER = "demo (dữ liệu minh họa)"
 # The sample data is stored through the analyst service like any upload, by an account of its own.
 DEMO_ACCOUNT = Account(DEMO_USER, DEMO_USER, "admin", ("*",))
+# The reporting cycle in the demo (issue #9): DPI's (illustrative) reviewer approves most of the first
+# year's reports and a few of the last year's, returns one of each with a comment, and leaves the
+# rest awaiting review, so the pages show every state. 2019 stays pending (tests edit it).
+DEMO_REVIEWER = Account("dpi (minh họa)", "Cán bộ thẩm định minh họa", "reviewer", ("*",))
+DEMO_RETURNED = {("DOC", 2018), ("DOT", 2020)}
+# Not the newest upload of the data, nor the reports the tests edit (DOIT, DARD, DOC 2019, DONRE 2020).
+DEMO_APPROVED_LAST_YEAR = ("DIC", "DOH", "DOST")
+DEMO_RETURN_COMMENT = (
+    "Minh họa: số liệu chỉ tiêu chưa khớp với báo cáo năm trước, đề nghị kiểm tra lại."
+)
 
 
 def load_all_catalogs(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -202,4 +212,19 @@ def build_demo(
                     else:
                         rejected += 1
                         raise RuntimeError(f"demo workbook {name} rejected: {result.problems[:3]}")
+            _demo_decisions(con, plan_id, start, end)
     return {"plans": len(plan_ids), "submissions": stored, "rejected": rejected}
+
+
+def _demo_decisions(con: duckdb.DuckDBPyConnection, plan_id: str, start: int, end: int) -> None:
+    """DPI's illustrative decisions, made through the service like a reviewer's clicks."""
+    for period in (start, end):
+        reports = queries.cycle.period_reports(con, plan_id, period)
+        for r in reports[reports["state"] == "submitted"].itertuples():
+            at = r.uploaded_at.to_pydatetime() + timedelta(days=6, hours=5)  # after it arrived
+            if (r.department_code, period) in DEMO_RETURNED:
+                service.return_report(
+                    con, DEMO_REVIEWER, int(r.submission_id), DEMO_RETURN_COMMENT, now=at
+                )
+            elif period == start or r.department_code in DEMO_APPROVED_LAST_YEAR:
+                service.approve(con, DEMO_REVIEWER, int(r.submission_id), now=at)

@@ -42,4 +42,21 @@ def rebuild(source: Path, target: Path, files: Path | None = None) -> dict[str, 
             if status == "withdrawn":
                 withdraw(con, result.submission_id, w_by, reason, now=w_at)
                 withdrawn += 1
-    return {"submissions": replayed, "withdrawn": withdrawn}
+        decisions = _copy_cycle(source, con, new_id)  # the reporting cycle (issue #9)
+    return {"submissions": replayed, "withdrawn": withdrawn, "decisions": decisions}
+
+
+def _copy_cycle(source: Path, con, new_id: dict[int, int]) -> int:
+    """DPI's decisions (on the replayed submissions' new ids) and the sign-in log, in their order;
+    the report states come out as they were, since a state follows the newest decision."""
+    with store.connect(source, read_only=True) as old:
+        decisions = queries.run(old, "rebuild_decisions")
+        signins = queries.run(old, "rebuild_signins")
+    with store.transaction(con):
+        for d in decisions.astype(object).where(decisions.notna(), None).itertuples(index=False):
+            key = (d.plan_id, d.department_code, int(d.period))
+            store.record_decision(con, key, new_id[int(d.submission_id)], d.decision,
+                                  d.decided_at, d.decided_by, d.comment)  # fmt: skip
+    for s in signins.itertuples(index=False):
+        store.record_signin(con, s.username, s.outcome, s.event_at)
+    return len(decisions)

@@ -20,20 +20,29 @@ import pandas as pd
 
 from greengrowth import clock, queries, store
 from greengrowth.auth import Account
+from greengrowth.rows import ActivitySpending, ActivityStatus, IndicatorValue, TaskStatus
 from loaders import corrections
 from loaders.errors import ServiceError
-from loaders.ingest import IngestResult, prepare, store_prepared
+from loaders.ingest import Change, IngestResult, diff_against, prepare, store_prepared
 from loaders.ingest import withdraw as _withdraw
+from loaders.validate import ParsedSubmission
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("upload", "withdraw", "correct")
+WRITE_ACTIONS = ("upload", "withdraw", "correct")
+REVIEW_ACTIONS = ("approve", "return", "reopen")  # the reporting cycle (issue #9)
+ACTIONS = WRITE_ACTIONS + REVIEW_ACTIONS
 WRITER_ROLES = ("admin", "analyst")
+REVIEWER_ROLES = ("admin", "reviewer")  # approve and return, for every department
+REOPEN_ROLES = ("admin",)  # reopen an approved report (with a reason)
+# The state a report must be in for a review action (report_status.state).
+REVIEW_FROM = {"approve": ("submitted",), "return": ("submitted",), "reopen": ("approved",)}
 EDITABLE = corrections.EDITABLE  # what the correction editor may change, per table
 
 __all__ = [
     "ACTIONS",
     "EDITABLE",
+    "approve",
     "CheckResult",
     "ServiceError",
     "authorize",
@@ -43,6 +52,11 @@ __all__ = [
     "correct",
     "own_departments",
     "refusal",
+    "reopen",
+    "report_state",
+    "return_report",
+    "review_changes",
+    "review_actions",
     "submission_actions",
     "withdraw",
 ]
@@ -70,10 +84,48 @@ def authorize(
         raise ValueError(f"unknown action {action!r}")
     if account is None:
         raise ServiceError("not_signed_in", action)
-    if account.role not in WRITER_ROLES or not account.may_report_for(department_code):
+    if action in WRITE_ACTIONS:
+        if account.role not in WRITER_ROLES or not account.may_report_for(department_code):
+            raise ServiceError(
+                "not_permitted", action, department=department_code, user=account.username
+            )
+    elif account.role not in (REOPEN_ROLES if action == "reopen" else REVIEWER_ROLES):
         raise ServiceError(
             "not_permitted", action, department=department_code, user=account.username
         )
+    if con is not None:
+        _cycle_rule(con, action, plan_id, department_code, period)
+
+
+def report_state(
+    con: duckdb.DuckDBPyConnection, plan_id: str, department_code: str, period: int
+) -> dict:
+    """The report's row in the report_status view (state not_submitted when nothing is stored)."""
+    row = queries.cycle.report_state(con, plan_id, department_code, period)
+    return row or {"state": "not_submitted", "submission_id": None, "decided_by": None,
+                   "decided_at": None, "comment": None}  # fmt: skip
+
+
+def _when(at) -> str:
+    return "?" if at is None or at != at else f"{pd.Timestamp(at):%d/%m/%Y %H:%M}"
+
+
+def _cycle_rule(
+    con: duckdb.DuckDBPyConnection, action: str, plan_id: str, department_code: str, period: int
+) -> None:
+    """The reporting cycle's rules: an approved report is locked; a review action needs the state
+    it acts on (approve or return a submitted report, reopen an approved one)."""
+    state = report_state(con, plan_id, department_code, period)
+    where = {"department": department_code, "period": period}
+    if action in WRITE_ACTIONS:
+        if state["state"] == "approved":
+            raise ServiceError(
+                "locked", action, **where, user=state["decided_by"],
+                at=_when(state["decided_at"]),
+            )  # fmt: skip
+        return
+    if state["state"] not in REVIEW_FROM[action]:
+        raise ServiceError(f"cannot_{action}", state=state["state"], **where)
 
 
 def refusal(
@@ -300,3 +352,118 @@ def submission_actions(
         except ServiceError as exc:
             fix = exc
     return SubmissionActions(withdraw=denied, correct=fix)
+
+
+# ---- the reporting cycle (issue #9): DPI approves or returns a report, an admin reopens it -------
+
+
+def _decide(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    action: str,
+    submission_id: int,
+    comment: str,
+    now: datetime | None,
+) -> None:
+    """One decision on the report a submission belongs to, checked again inside the transaction:
+    the submission must still be the report's current one (no newer upload meanwhile)."""
+    decision = {"approve": "approved", "return": "returned", "reopen": "reopened"}[action]
+    comment = (comment or "").strip()
+    if action in ("return", "reopen") and not comment:
+        raise ServiceError("reason_required", action)
+    with _StoreEdge(f"{action} {submission_id}"):
+        old = _source(con, submission_id)
+        key = (old["plan_id"], old["department_code"], int(old["period"]))
+        authorize(account, action, *key, con=con)
+        with store.transaction(con):
+            authorize(account, action, *key, con=con)
+            if queries.submissions.current_submission(con, *key) != int(submission_id):
+                raise ServiceError("not_current", action, id=submission_id)
+            store.record_decision(
+                con, key, int(submission_id), decision, now or clock.now(), account.username,
+                comment or None,
+            )  # fmt: skip
+
+
+def approve(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    submission_id: int,
+    comment: str = "",
+    *,
+    now: datetime | None = None,
+) -> None:
+    """DPI approves the report this (current, submitted) submission holds: it is locked from now."""
+    _decide(con, account, "approve", submission_id, comment, now)
+
+
+def return_report(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    submission_id: int,
+    comment: str,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """DPI returns the report to its department with a comment (required); a new upload resubmits."""
+    _decide(con, account, "return", submission_id, comment, now)
+
+
+def reopen(
+    con: duckdb.DuckDBPyConnection,
+    account: Account | None,
+    submission_id: int,
+    reason: str,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """An admin reopens an approved report (reason required): it is submitted again, unlocked."""
+    _decide(con, account, "reopen", submission_id, reason, now)
+
+
+@dataclass(frozen=True)
+class ReviewActions:
+    """What an account may do with one report under review: None where allowed, else why not."""
+
+    approve: ServiceError | None
+    return_: ServiceError | None
+    reopen: ServiceError | None
+
+
+def review_actions(
+    con: duckdb.DuckDBPyConnection, account: Account | None, plan_id: str, department: str,
+    period: int,
+) -> ReviewActions:  # fmt: skip
+    """The review page's question, answered by the same rules the actions apply."""
+    key = (plan_id, department, period)
+    return ReviewActions(
+        approve=refusal(account, "approve", *key, con=con),
+        return_=refusal(account, "return", *key, con=con),
+        reopen=refusal(account, "reopen", *key, con=con),
+    )
+
+
+def review_changes(
+    con: duckdb.DuckDBPyConnection, submission_id: int, against: int | None
+) -> list[Change]:
+    """What a submitted report changes against the previous approved version (`against`; None:
+    everything is new): the same change sentences as the upload preview."""
+    old = _source(con, submission_id)
+    rows = queries.submission_rows(con, submission_id)
+    parsed = ParsedSubmission(
+        plan_id=old["plan_id"],
+        department_code=old["department_code"],
+        period=int(old["period"]),
+        activities=_records(rows["activities"], ActivityStatus),
+        spending=_records(rows["spending"], ActivitySpending),
+        tasks=_records(rows["tasks"], TaskStatus),
+        indicators=_records(rows["indicators"], IndicatorValue),
+    )
+    return diff_against(
+        con, parsed, None if against is None or against != against else int(against)
+    )
+
+
+def _records(frame: pd.DataFrame, row_type: type) -> list:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [row_type(**row) for row in clean.to_dict("records")]

@@ -11,6 +11,7 @@ from collections import Counter
 import pandas as pd
 
 from greengrowth.i18n import fmt_date, t
+from greengrowth.text import literal
 from loaders.ingest import IngestResult
 
 ALL = "*"
@@ -100,7 +101,7 @@ def submission_facts(row: dict, lang: str) -> list[str]:
         t(
             "history.fact.uploaded",
             lang,
-            who=row["uploaded_by"],
+            who=literal(row["uploaded_by"]),
             when=when(row["uploaded_at"], lang),
         ),
         t(
@@ -125,9 +126,9 @@ def submission_facts(row: dict, lang: str) -> list[str]:
             t(
                 "history.fact.withdrawn",
                 lang,
-                who=row["withdrawn_by"],
+                who=literal(row["withdrawn_by"]),
                 when=when(row["withdrawn_at"], lang),
-                reason=row["withdrawn_reason"],
+                reason=literal(row["withdrawn_reason"]),
             )
         )
     if row["illustrative"]:
@@ -156,10 +157,10 @@ def editable_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def event_lines(events: pd.DataFrame, lang: str) -> list[str]:
-    """One line per event: when, what, who, and the reason if any."""
+    """One line per event (Markdown): when, what, who, and the reason if any, typed text literal."""
     lines = []
     for e in events.itertuples():
-        reason = "" if e.reason is None or pd.isna(e.reason) else f": {e.reason}"
+        reason = "" if e.reason is None or pd.isna(e.reason) else f": {literal(e.reason)}"
         event = t(f"history.event.{e.event}", lang)
-        lines.append(f"{when(e.event_at, lang)} — {event} — {e.actor}{reason}")
+        lines.append(f"{when(e.event_at, lang)} — {event} — {literal(e.actor)}{reason}")
     return lines

@@ -16,6 +16,7 @@ from ui.chrome import (
     show_table,
     theme_filter,
 )
+from ui.cycle import value_history_link
 from ui.data import load
 from ui.state import url_select
 
@@ -67,6 +68,10 @@ show_table(
 )
 if (current["status"] == "no_lead").any():
     finding_link(ctx, "F01")
+with st.expander(t("values.activity_expander", L), icon=":material/manage_history:"):
+    # the history of any one activity's reported values (issue #9), a click away
+    for no in current["activity_no"]:
+        value_history_link(L, "activity", str(int(no)), "values.link_activity")
 fig = charts.activity_history(
     load(
         q.activity_status_history,

@@ -14,6 +14,7 @@ from greengrowth.queries import submissions as q
 from loaders import service, tables
 from ui.analyst import correction_box, original_download, withdraw_box
 from ui.chrome import analyst_page, plan_picker
+from ui.cycle import report_state_note
 from ui.data import load
 
 FLASH_KEY = "history_flash"
@@ -66,6 +67,7 @@ row = tables.submission_row(shown, picked)
 # ---- one submission ---------------------------------------------------------------------------------
 st.subheader(t("history.detail_heading", L, id=picked))
 st.markdown("\n".join(f"- {fact}" for fact in tables.submission_facts(row, L)))
+report_state_note(plan_id, row["department_code"], row["period"], L)  # the reporting cycle
 original_download(load(q.submission, submission=picked), user)
 
 rows = load(q.submission_rows, submission=picked)

@@ -13,6 +13,7 @@ from ui.chrome import (
     show_chart,
     show_table,
 )
+from ui.cycle import value_history_link
 from ui.data import load
 from ui.state import url_select
 
@@ -68,6 +69,7 @@ fig = charts.indicator_series(
     data_date=ctx.data_date,
 )
 show_chart(fig, f"indicator-{code}", ctx)
+value_history_link(L, "indicator", code)  # who changed these figures, when (issue #9)
 if row["by_district"]:
     fig = charts.indicator_by_district(
         load(q.indicator_district_values, plan_id=ctx.plan_id, period=ctx.period, indicator=code),

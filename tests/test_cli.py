@@ -113,3 +113,30 @@ def test_withdraw_through_the_cli(template, tmp_path):
     assert count(db, "SELECT count(*) FROM submissions WHERE withdrawn_by = 'operator'") == 1
     again = cli("withdraw", "1", "--reason", "lần nữa", env_db=db)
     assert again.returncode == 1 and "đã được rút" in again.stdout
+
+
+def test_an_approved_report_is_locked_in_the_cli_too(template, tmp_path):
+    """Reporting cycle (issue #9): after approval, ingest and withdraw exit 1 and store nothing."""
+    db = tmp_path / "cli.duckdb"
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text(ACCOUNTS, encoding="utf-8")
+    filled = tmp_path / "doc-filled.xlsx"
+    filled.write_bytes(fill(template.read_bytes(), status="hoàn thành", percent=100))
+    assert cli("ingest", "--user", "operator", str(filled), env_db=db).returncode == 0
+    returned = cli("review", "return", "1", "--user", "dpi", env_db=db)
+    assert returned.returncode == 1 and "nhận xét" in returned.stdout  # a comment is required
+    approved = cli("review", "approve", "1", "--user", "dpi", env_db=db)
+    assert approved.returncode == 0, approved.stdout
+    again = tmp_path / "doc-again.xlsx"
+    again.write_bytes(fill(template.read_bytes(), status="đang thực hiện", percent=50))
+    before = count(db, "SELECT count(*) FROM submission_event")
+    upload = cli("ingest", "--user", "operator", str(again), env_db=db)
+    assert upload.returncode == 1 and "đã được dpi duyệt lúc" in upload.stdout, upload.stdout
+    withdraw = cli("withdraw", "1", "--reason", "rút", "--user", "operator", env_db=db)
+    assert withdraw.returncode == 1 and "đã khóa" in withdraw.stdout
+    assert count(db, "SELECT count(*) FROM submission_event") == before
+    reopened = cli(
+        "review", "reopen", "1", "--comment", "sửa số liệu", "--user", "admin", env_db=db
+    )
+    assert reopened.returncode == 0, reopened.stdout
+    assert cli("ingest", "--user", "operator", str(again), env_db=db).returncode == 0

@@ -15,6 +15,7 @@ from greengrowth import store
 from greengrowth.auth import Account
 from greengrowth.i18n import t
 from greengrowth.status import STATUS_CODES
+from greengrowth.text import literal
 from loaders import service, tables
 from loaders.service import CheckResult, ServiceError
 from loaders.uploaded_files import display_name, may_download_originals
@@ -63,7 +64,7 @@ def show_verdict(item: Checked, committed: dict[str, int], L: str) -> None:
     """One file's verdict: a refusal, the problems table, the duplicate note or the preview."""
     result = item.result
     with st.container(border=True):
-        st.markdown(f"**{display_name(item.name)}**")
+        st.markdown(f"**{literal(display_name(item.name))}**")
         if item.error is not None:
             st.error(item.error.message(L), icon=":material/block:")
             return
@@ -130,11 +131,12 @@ def show_summary(summary: list[dict], L: str) -> None:
         for s in summary:
             if s.get("outcome") == "accepted":
                 key = "upload.summary_line_replaces" if s["replaces"] else "upload.summary_line"
-                st.markdown(t(key, L, **{k: s[k] for k in s if k not in {"outcome", "sha256"}}))
+                shown = {k: s[k] for k in s if k not in {"outcome", "sha256"}}
+                st.markdown(t(key, L, **shown | {"name": literal(s["name"])}))
             elif s.get("outcome") == "duplicate":
-                st.info(f"{s['name']}: {t('upload.summary_duplicate', L)}")
+                st.info(f"{literal(s['name'])}: {t('upload.summary_duplicate', L)}")
             else:
-                st.error(f"{s['name']}: {s.get('error', '')}")
+                st.error(f"{literal(s['name'])}: {s.get('error', '')}")
         periods = sorted({s["period"] for s in accepted})
         params = {"period": str(periods[-1])} if periods else {}
         lang_param = {"lang": "en"} if L == "en" else {}

@@ -8,18 +8,17 @@ every run, so removing an account from secrets.toml takes effect at once.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 
+import duckdb
 import streamlit as st
 
+from greengrowth import signin, store
 from greengrowth.auth import Account, AccountError, account_for_email, authenticate, load_accounts
 from greengrowth.i18n import t
+from greengrowth.store import StoreError
 
 SESSION_KEY = "analyst_user"
-_FAILURES_KEY = "signin_failures"
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 30
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +110,20 @@ def require_analyst(lang: str) -> Account:
     raise AssertionError("unreachable")  # st.stop() raises
 
 
-def _locked_for() -> int:
-    fails = st.session_state.get(_FAILURES_KEY, [])
-    recent = [at for at in fails if time.time() - at < LOCKOUT_SECONDS]
-    st.session_state[_FAILURES_KEY] = recent
-    if len(recent) < MAX_FAILURES:
-        return 0
-    return int(LOCKOUT_SECONDS - (time.time() - recent[0])) + 1
+def _attempt(username: str, outcome: str | None = None) -> int:
+    """Record an attempt (outcome given) or ask how long this user name must wait (seconds).
+
+    Counted in the store per user name (greengrowth.signin), so a new browser session does not reset
+    it; a store that cannot be opened refuses the attempt rather than skip the count."""
+    try:
+        with store.connect() as con:
+            if outcome is None:
+                return signin.wait_seconds(con, username)
+            signin.record(con, username, outcome)
+            return 0
+    except (StoreError, duckdb.Error):
+        log.exception("sign-in attempts could not be counted")
+        return 60
 
 
 def _sign_in_form(lang: str, where: str) -> None:
@@ -130,9 +136,10 @@ def _sign_in_form(lang: str, where: str) -> None:
             t("auth.sign_in", lang), type="primary", icon=":material/login:"
         )
     if submitted:
-        wait = _locked_for()
+        wait = _attempt(username)
         if wait:
-            st.error(t("auth.locked", lang, seconds=wait))
+            _attempt(username, "locked")
+            st.error(t("auth.locked", lang, minutes=max(1, round(wait / 60))))
             return
         try:
             known = accounts()
@@ -141,17 +148,14 @@ def _sign_in_form(lang: str, where: str) -> None:
             return
         account = authenticate(known, username, password)
         if account is None:
-            st.session_state[_FAILURES_KEY] = [
-                *st.session_state.get(_FAILURES_KEY, []),
-                time.time(),
-            ]
+            _attempt(username, "failed")
             st.error(t("auth.failed", lang))
             return
         if _demo_refused(account.username):
             st.error(t("auth.demo_refused", lang))
             return
+        _attempt(account.username, "ok")
         st.session_state[SESSION_KEY] = account.username
-        st.session_state.pop(_FAILURES_KEY, None)
         st.rerun()
     for provider in _oidc_providers():
         label = t("auth.sign_in_sso", lang, provider=provider or "SSO")
@@ -174,7 +178,10 @@ def sidebar_account(lang: str) -> None:
                 else ", ".join(user.departments)
             )
             st.markdown(t("auth.signed_in_as", lang, name=user.name, username=user.username))
-            st.caption(t("auth.scope", lang, departments=scope))
+            if user.role == "reviewer":  # the reporting cycle: reviews every report, uploads none
+                st.caption(t("auth.scope_reviewer", lang))
+            else:
+                st.caption(t("auth.scope", lang, departments=scope))
             if st.button(t("auth.sign_out", lang), key="signout", icon=":material/logout:"):
                 st.session_state.pop(SESSION_KEY, None)
                 if _oidc_email():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -20,6 +20,7 @@ from greengrowth.queries import dashboard as dashboard_queries
 from greengrowth.queries import scale as scale_queries
 from ui import briefing
 from ui.auth import current_user, require_analyst
+from ui.cycle import approval_note
 from ui.data import load
 from ui.state import lang, url_select
 
@@ -35,6 +36,7 @@ class Context:
     data_date: date | None
     illustrative: bool
     today: date  # only to tell a report not yet due from a missing one; never to pick the period
+    approved_only: bool = False  # the reporting cycle's switch (?approved=1): approved figures only
 
     @property
     def source(self) -> str:
@@ -105,6 +107,7 @@ def leadership_page(heading_key: str) -> Context:
     briefing.mode_link(ctx.lang)
     st.title(t(heading_key, ctx.lang, period=ctx.period))
     illustrative_banner(ctx)
+    ctx = replace(ctx, approved_only=approval_note(ctx.plan_id, ctx.period, ctx.lang))
     return ctx
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 from greengrowth import store
 from greengrowth.catalog import available_plans
 from greengrowth.catalog import load_catalog as read_catalog
+from ui.state import approved_only
 
 
 def db_file() -> str:
@@ -106,6 +107,8 @@ def load(fn: Callable, *args, **kwargs):
     (positional: only the name for queries.run); tests/test_docs_and_architecture.py checks it."""
     key = f"{fn.__module__}.{fn.__qualname__}"
     _keep_open(db_file())
+    if getattr(fn, "approvable", False) and "approved_only" not in kwargs:
+        kwargs["approved_only"] = approved_only()  # the URL switch, for every leadership aggregate
     return _cached(db_file(), data_version(), key, tuple(args), tuple(sorted(kwargs.items())))
 
 

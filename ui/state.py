@@ -71,3 +71,11 @@ def url_select(
     if st.query_params.get(param) != str(value):
         st.query_params[param] = str(value)
     return value
+
+
+APPROVED_PARAM = "approved"
+
+
+def approved_only() -> bool:
+    """The leadership pages' "approved figures only" switch, kept in the URL as ?approved=1."""
+    return st.query_params.get(APPROVED_PARAM) == "1"

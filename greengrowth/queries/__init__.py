@@ -10,12 +10,12 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from greengrowth.queries import catalog, dashboard, quality, scale, submissions
+from greengrowth.queries import catalog, cycle, dashboard, quality, scale, submissions
 from greengrowth.queries.base import run_sql
 from greengrowth.queries.catalog import department_scope, plan, reporting_departments
 from greengrowth.queries.submissions import submission_rows
 
-_MODULES = (catalog, submissions, dashboard, quality, scale)
+_MODULES = (catalog, submissions, dashboard, quality, scale, cycle)
 SQL: dict[str, str] = {}
 for _module in _MODULES:
     _clash = SQL.keys() & _module.SQL.keys()

@@ -33,6 +33,8 @@ Rules that the pages show and the tests check:
 
 from __future__ import annotations
 
+import functools
+from contextvars import ContextVar
 from datetime import date
 
 import duckdb
@@ -57,6 +59,10 @@ _PERIODS = """
     FROM plan p WHERE p.plan_id = $plan
 """
 
+# The reporting cycle's switch (issue #9): with $approved_only, only reports DPI approved count; the
+# filter sits where each aggregate reads the current submissions (alias s, or c for indicators).
+_APPROVED = """(NOT $approved_only OR s.submission_id IN (
+    SELECT submission_id FROM report_status WHERE state = 'approved'))"""
 _STATUS_RANK = status_rank_sql("status")  # generated from greengrowth.status.STATUS_RANK
 
 # One row per adopted activity and plan year: the lead's reported status, not_reported or no_lead.
@@ -73,7 +79,7 @@ _ACTIVITY_STATUS = f"""
                s.reported_on
         FROM activity_status_latest s
         JOIN activity_lead l USING (plan_id, activity_no, department_code)
-        WHERE s.plan_id = $plan
+        WHERE s.plan_id = $plan AND {_APPROVED}
         QUALIFY row_number() OVER (
             PARTITION BY s.period, s.activity_no
             ORDER BY {_STATUS_RANK}, s.percent_complete NULLS LAST,
@@ -133,7 +139,7 @@ _PRIORITY = f"""
     WITH reports AS (
         SELECT task_id, department_code, period, status, achieved_value, completed_on,
                {_STATUS_RANK} AS rnk
-        FROM priority_task_status_latest WHERE plan_id = $plan AND period <= $period
+        FROM priority_task_status_latest s WHERE plan_id = $plan AND period <= $period AND {_APPROVED}
     ), per_year AS (  -- the task's status in each year's reports: least advanced department
         SELECT task_id, period, arg_min(status, rnk) AS status,
                max(completed_on) AS completed_on, max(achieved_value) AS achieved_value
@@ -197,10 +203,10 @@ _PRIORITY_OUTCOME = f"""
 
 # Every indicator value as it was known in $period: the newest report up to that period wins for
 # each indicator, district and year (a later report may restate an earlier year's figure).
-_INDICATOR_KNOWN = """
+_INDICATOR_KNOWN = f"""
     SELECT v.indicator_code, v.district_code, v.year, v.value, c.illustrative
     FROM current_submissions c JOIN indicator_value v USING (submission_id)
-    WHERE c.plan_id = $plan AND c.period <= $period
+    WHERE c.plan_id = $plan AND c.period <= $period AND {_APPROVED.replace("s.", "c.")}
     QUALIFY row_number() OVER (
         PARTITION BY v.indicator_code, v.district_code, v.year
         ORDER BY c.period DESC, c.uploaded_at DESC, c.submission_id DESC) = 1
@@ -371,7 +377,7 @@ SQL: dict[str, str] = {
 
 def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
     """One of this module's named queries (callers outside use greengrowth.queries.run)."""
-    return run_sql(con, SQL[name], params)
+    return run_sql(con, SQL[name], {"approved_only": _APPROVED_ONLY.get()} | params)
 
 
 def _day(today: date | None) -> date:
@@ -542,3 +548,34 @@ def activity_spending(con, plan_id: str, period: int) -> pd.DataFrame:
 def data_date(con, plan_id: str) -> dict:
     """Date of the newest report in the current data, and whether any of it is illustrative."""
     return _run(con, "data_date", plan=plan_id).iloc[0].to_dict()
+
+
+# ---- approved figures only (issue #9) ---------------------------------------------------------------
+# Every aggregate over reported figures takes `approved_only=True` to count only reports DPI approved.
+# Added here in one block (not in each signature): the keyword sets a context variable that `_run`
+# binds as $approved_only. ui.data.load passes the URL switch to every function marked `approvable`.
+_APPROVED_ONLY: ContextVar[bool] = ContextVar("approved_only", default=False)
+APPROVABLE = (
+    "activity_period_status", "activity_status_history", "activity_statuses",
+    "overview_headline", "status_counts", "status_by_period", "progress_by_theme",
+    "progress_by_group", "department_summary", "department_status_counts", "priority_tasks",
+    "priority_headline", "priority_outcomes_by_department", "indicator_values",
+    "indicator_progress", "indicator_district_values",
+)  # fmt: skip
+
+
+def _approvable(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, approved_only: bool = False, **kwargs):
+        token = _APPROVED_ONLY.set(bool(approved_only))
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _APPROVED_ONLY.reset(token)
+
+    wrapper.approvable = True
+    return wrapper
+
+
+for _name in APPROVABLE:
+    globals()[_name] = _approvable(globals()[_name])
