@@ -157,6 +157,20 @@ CREATE TABLE IF NOT EXISTS indicator_value (
     submission_id BIGINT NOT NULL, indicator_code VARCHAR NOT NULL, district_code VARCHAR,
     year INTEGER NOT NULL, value DOUBLE NOT NULL, note VARCHAR
 );
+-- Data quality (greengrowth/quality.py, loaders/quality_check.py): where each record of a submission
+-- was read in its workbook, and the plan's current warnings, recomputed inside every write.
+CREATE TABLE IF NOT EXISTS record_row (
+    submission_id BIGINT NOT NULL, kind VARCHAR NOT NULL, record_key VARCHAR NOT NULL,
+    sheet_row INTEGER
+);
+CREATE TABLE IF NOT EXISTS quality_warning (
+    plan_id VARCHAR NOT NULL, department_code VARCHAR, period INTEGER, submission_id BIGINT,
+    rule_id VARCHAR NOT NULL, importance VARCHAR NOT NULL, kind VARCHAR NOT NULL, sheet VARCHAR,
+    "column" VARCHAR, activity_no INTEGER, task_id VARCHAR, indicator_code VARCHAR,
+    district_code VARCHAR, year INTEGER, value_vi VARCHAR, value_en VARCHAR,
+    compared_with_vi VARCHAR, compared_with_en VARCHAR, message_vi VARCHAR, message_en VARCHAR,
+    record_key VARCHAR
+);
 """
 
 # Views for the app and for analysts using DuckDB directly; documented in README.md.
@@ -222,6 +236,20 @@ SELECT plan_id, indicator_code, name_vi, name_en, unit_vi, unit_en, activity_no,
        basis, basis_section, basis_quote_vi, chosen_for, steward, retired_from,
        basis_note_vi, basis_note_en
 FROM indicator;
+
+CREATE OR REPLACE VIEW data_quality_warnings AS
+SELECT w.plan_id, w.department_code, w.period, w.submission_id, w.sheet, p.sheet_row AS "row",
+       w.rule_id AS rule, w.importance, w.value_vi AS value, w.compared_with_vi AS compared_with,
+       w.message_vi, w.message_en, e.reason AS explanation,
+       w.kind, w."column", w.activity_no, w.task_id, w.indicator_code, w.district_code, w.year,
+       w.value_en, w.compared_with_en
+FROM quality_warning w
+LEFT JOIN (SELECT DISTINCT ON (submission_id, kind, record_key) * FROM record_row) p
+    USING (submission_id, kind, record_key)
+LEFT JOIN (
+    SELECT submission_id, reason FROM submission_event WHERE event = 'warnings_accepted'
+    QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY event_id DESC) = 1
+) e USING (submission_id);
 """
 
 DOCUMENTED_VIEWS = (
@@ -234,6 +262,7 @@ DOCUMENTED_VIEWS = (
     "priority_task_status_latest",
     "indicator_values_latest",
     "indicator_catalog",
+    "data_quality_warnings",
 )
 
 
@@ -535,3 +564,40 @@ def read_original(sha256: str, path: Path | None = None, files_root: Path | None
     """The bytes of a stored upload, by its SHA-256 (beside `path`'s database, or in files_root)."""
     root = files_root or files_dir(path)
     return (root / sha256[:2] / f"{sha256}.xlsx").read_bytes()
+
+
+QUALITY_WARNING_COLUMNS = [
+    "plan_id", "department_code", "period", "submission_id", "rule_id", "importance", "kind",
+    "sheet", "column", "activity_no", "task_id", "indicator_code", "district_code", "year",
+    "value_vi", "value_en", "compared_with_vi", "compared_with_en", "message_vi", "message_en",
+    "record_key",
+]  # fmt: skip
+
+
+def replace_quality_warnings(
+    con: duckdb.DuckDBPyConnection, plan_id: str, frame: pd.DataFrame
+) -> None:
+    """Replace one plan's stored warnings (inside the caller's transaction)."""
+    con.execute("DELETE FROM quality_warning WHERE plan_id = ?", [plan_id])
+    if frame.empty:
+        return
+    rows = frame.reindex(columns=QUALITY_WARNING_COLUMNS).astype(object)
+    rows = rows.where(pd.notna(rows), None)
+    con.register("_warnings", rows)
+    try:
+        con.execute("INSERT INTO quality_warning BY NAME SELECT * FROM _warnings")
+    finally:
+        con.unregister("_warnings")
+
+
+def append_record_rows(
+    con: duckdb.DuckDBPyConnection, submission_id: int, frame: pd.DataFrame
+) -> None:
+    """Where each record of a new submission was read (kind, record_key, sheet_row)."""
+    if frame.empty:
+        return
+    con.register("_positions", frame.assign(submission_id=submission_id))
+    try:
+        con.execute("INSERT INTO record_row BY NAME SELECT * FROM _positions")
+    finally:
+        con.unregister("_positions")

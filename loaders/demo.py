@@ -21,7 +21,7 @@ from greengrowth.auth import Account
 from greengrowth.status import status_word
 from greengrowth.xlsx_cells import put
 from loaders import layout as L
-from loaders import service
+from loaders import quality_check, service
 from loaders.template import build_template
 
 SEED = 20181015
@@ -37,6 +37,7 @@ def load_all_catalogs(con: duckdb.DuckDBPyConnection) -> list[str]:
     plan_ids = catalog_mod.available_plans()
     for plan_id in plan_ids:
         store.load_catalog(con, catalog_mod.load_catalog(plan_id))
+    quality_check.refresh_all(con)  # rules or indicators may have moved with the catalog
     return plan_ids
 
 
