@@ -152,11 +152,15 @@ def test_a_small_percentage_survives_a_correction(con) -> None:
     acts = queries.submission_rows(con, old_id)["activities"].copy()
     acts.loc[0, ["status", "percent_complete"]] = ["in_progress", 1.0]
     acts.loc[1, ["status", "percent_complete"]] = ["in_progress", 0.5]
-    first = submit_correction(con, old_id, "demo", activities=acts, now=NOW)
+    first = submit_correction(
+        con, old_id, "demo", activities=acts, now=NOW, explanation="tiến độ tính lại"
+    )  # completed activities set back to 1%: data-quality warnings, so a reason
     assert first.outcome == "accepted", first.problems
     again = queries.submission_rows(con, first.submission_id)["activities"].copy()
     again.loc[2, "difficulties"] = "sửa chữ"  # an unrelated edit
-    second = submit_correction(con, first.submission_id, "demo", activities=again, now=NOW)
+    second = submit_correction(
+        con, first.submission_id, "demo", activities=again, now=NOW, explanation="như trên"
+    )
     assert second.outcome == "accepted", second.problems
     stored = queries.submission_rows(con, second.submission_id)["activities"]
     assert list(stored["percent_complete"].head(2)) == [1.0, 0.5]

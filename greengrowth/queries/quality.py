@@ -7,6 +7,11 @@ on it in pandas; these queries only select, with $name parameters.
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
+
+from greengrowth.queries.base import run_sql
+
 SQL: dict[str, str] = {
     # The department's accepted report for the latest period before $period (what an upload's
     # statuses are compared with; its rows come from submission_rows).
@@ -97,3 +102,37 @@ SQL |= {
             ON r.submission_id = c.submission_id AND r.activity_no = l.activity_no
         GROUP BY ALL ORDER BY c.period, c.department_code""",
 }
+SQL["quality_submission_explanation"] = """
+    SELECT reason AS explanation FROM submission_event
+    WHERE submission_id = $submission AND event = 'warnings_accepted'
+    ORDER BY event_id DESC LIMIT 1"""
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    return run_sql(con, SQL[name], params)
+
+
+def stored_warnings(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """Every current warning of a plan (the data_quality_warnings view)."""
+    return _run(con, "quality_stored_warnings", plan=plan_id)
+
+
+def submission_warnings(con: duckdb.DuckDBPyConnection, submission: int) -> pd.DataFrame:
+    """One submission's current warnings."""
+    return _run(con, "quality_submission_warnings", submission=submission)
+
+
+def submission_explanation(con: duckdb.DuckDBPyConnection, submission: int) -> str | None:
+    """The explanation the submission was stored with, if it had warnings."""
+    frame = _run(con, "quality_submission_explanation", submission=submission)
+    return None if frame.empty else str(frame["explanation"].iloc[0])
+
+
+def flagged_values(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """Indicator values with an unexplained high-importance warning (leaders' pages mark them)."""
+    return _run(con, "quality_flagged_values", plan=plan_id)
+
+
+def activity_completeness(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """Per department and period: activities led and how many the current report gives a status."""
+    return _run(con, "quality_activity_completeness", plan=plan_id)
