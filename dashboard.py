@@ -30,6 +30,7 @@ URL_PATHS = {
     "templates": "mau-bao-cao",
     "upload": "tai-len",
     "history": "lich-su-nop",
+    "data_quality": "chat-luong-du-lieu",
 }
 
 
@@ -45,6 +46,7 @@ pages = {
         page("pages/priorities.py", "priorities", ":material/flag:"),
         page("pages/indicators.py", "indicators", ":material/monitoring:"),
         page("pages/reporting.py", "reporting", ":material/fact_check:"),
+        page("pages/data_quality.py", "data_quality", ":material/rule:"),
         page("pages/plan.py", "plan", ":material/menu_book:"),
     ],
     t("nav.section.analyst", lang): [

@@ -242,7 +242,7 @@ def check_table(found: pd.DataFrame, explained: pd.DataFrame) -> str:
             )
             keys.append(f"{r.indicator_code}{place} {int(r.year)}")
         else:
-            keys.append(str(r.activity_no if r.kind == "activity" else r.task_id))
+            keys.append(str(int(r.activity_no)) if r.kind == "activity" else str(r.task_id))
     table = pd.DataFrame({
         "dept": found["department_code"], "period": found["period"],
         "sub": found["submission_id"], "sheet": found["sheet"], "record": keys,

@@ -57,6 +57,9 @@ if shown.empty:
     st.stop()
 
 labels = tables.pick_labels(shown, L)
+wanted = st.query_params.pop("submission", None)  # a link from the data-quality page
+if wanted and wanted.isdigit() and int(wanted) in labels:
+    st.session_state[PICK_NEXT_KEY] = int(wanted)
 if st.session_state.get(PICK_NEXT_KEY) in labels:
     st.session_state["history_pick"] = st.session_state.pop(PICK_NEXT_KEY)
 picked = st.selectbox(

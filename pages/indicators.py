@@ -14,6 +14,7 @@ from ui.chrome import (
     show_table,
 )
 from ui.data import load
+from ui.quality import flag_values
 from ui.state import url_select
 
 ctx = leadership_page("indicators.heading")
@@ -68,6 +69,7 @@ fig = charts.indicator_series(
     data_date=ctx.data_date,
 )
 show_chart(fig, f"indicator-{code}", ctx)
+flag_values(ctx, code)  # values with an unexplained high-importance data-quality warning
 if row["by_district"]:
     fig = charts.indicator_by_district(
         load(q.indicator_district_values, plan_id=ctx.plan_id, period=ctx.period, indicator=code),
