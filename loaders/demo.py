@@ -22,7 +22,6 @@ from greengrowth.status import status_word
 from greengrowth.xlsx_cells import put
 from loaders import layout as L
 from loaders import quality_check, service
-from loaders.ingest import store_prepared
 from loaders.template import build_template
 
 SEED = 20181015
@@ -37,8 +36,9 @@ DEMO_ACCOUNT = Account(DEMO_USER, DEMO_USER, "admin", ("*",))
 # The sample data is plausible under the shipped data-quality rules except these values, planted so
 # that a newcomer sees what a warning looks like on the upload, history and data-quality pages.
 # (department, period, rule that fires, what was typed, explanation the analyst gave or None).
-# A report with an explanation goes through the service like any upload; one without is stored as
-# if it had arrived before the rules existed (what `python -m loaders check` finds afterwards).
+# Every report goes through the service; one with an explanation like any upload, one without as if
+# it had arrived before the rules existed (quality_check.before_the_rules; `loaders check` and the
+# data_quality_warnings view find its warnings afterwards).
 IMPLAUSIBLE_PLAN = "binh-duong-2018-2020"
 _DOIT_WHY = (
     "Minh họa: năm 2020 có chương trình kiểm toán năng lượng mở rộng; số học viên đang được "
@@ -69,13 +69,11 @@ def _store(con, data: bytes, name: str, uploaded: datetime, dept: str, period: i
     """Through the service; a labelled implausible report without an explanation goes in below
     it, as if stored before the data-quality rules existed."""
     why = _explanation(dept, period)
-    result = service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded, explanation=why)
-    if result.outcome == "needs_explanation" and (dept, period) in {
-        (d, p) for d, p, *_ in DELIBERATELY_IMPLAUSIBLE
-    }:
-        result = service.check(con, DEMO_ACCOUNT, data, name, now=uploaded)
-        result = store_prepared(con, data, result, DEMO_USER, now=uploaded)
-    return result
+    planted = (dept, period) in {(d, p) for d, p, *_ in DELIBERATELY_IMPLAUSIBLE}
+    if planted and why is None:
+        with quality_check.before_the_rules():
+            return service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded)
+    return service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded, explanation=why)
 
 
 def implausible_values(
@@ -102,13 +100,20 @@ def implausible_values(
     if ("DONRE", "status_backwards") in rules:
         earlier = queries.submissions.current_submission(con, IMPLAUSIBLE_PLAN, dept, period - 1)
         acts = queries.submission_rows(con, earlier)["activities"]
-        furthest = acts.sort_values("percent_complete", ascending=False, kind="stable").iloc[0]
-        back = max(5.0, float(furthest["percent_complete"]) - 50)  # 50 points back
+        # The furthest activity of last year that this year's report does not call complete (so
+        # the leaders' completed counts stay as they were), put 50 points back.
+        cells = {}
         for row in wb[L.SHEET_ACTIVITIES].iter_rows(min_row=2):
             cell = L.cells(row, L.ACTIVITY_COLUMNS)
-            if cell["activity_no"].value == int(furthest["activity_no"]):
+            if cell["activity_no"].value is not None:
+                cells[int(cell["activity_no"].value)] = cell
+        done = status_word("completed")
+        for r in acts.sort_values("percent_complete", ascending=False, kind="stable").itertuples():
+            cell = cells.get(int(r.activity_no))
+            if cell is not None and cell["status"].value != done:
                 put(cell["status"], status_word("in_progress"))
-                put(cell["percent_complete"], back)
+                put(cell["percent_complete"], max(5.0, float(r.percent_complete) - 50))
+                break
     if ("DOT", "completed_after_report") in rules:
         reported_on = L.info_cells(wb[L.SHEET_INFO])["reported_on"].value
         reported_on = reported_on.date() if isinstance(reported_on, datetime) else reported_on
@@ -129,7 +134,7 @@ def load_all_catalogs(con: duckdb.DuckDBPyConnection) -> list[str]:
     plan_ids = catalog_mod.available_plans()
     for plan_id in plan_ids:
         store.load_catalog(con, catalog_mod.load_catalog(plan_id))
-    quality_check.refresh_all(con)  # rules or indicators may have moved with the catalog
+    service.refresh_quality(con)  # rules or indicators may have moved with the catalog
     return plan_ids
 
 

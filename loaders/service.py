@@ -287,6 +287,14 @@ def correct(
         )  # fmt: skip
 
 
+def refresh_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """Every plan's stored data-quality warnings, recomputed in one transaction (after a catalog
+    load: rules or indicators may have moved)."""
+    with _StoreEdge("refreshing data-quality warnings"), store.transaction(con):
+        for plan_id in store.plan_ids(con):
+            quality_check.refresh(con, plan_id)
+
+
 def _unexplained(result: CheckResult, explanation: str | None) -> bool:
     """A report with warnings and no explanation: nothing is stored, the outcome says why."""
     if result.warnings and not quality_check.clean_explanation(explanation):
