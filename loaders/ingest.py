@@ -176,6 +176,7 @@ def ingest_bytes(
     dry_run: bool = False,
     now: datetime | None = None,
     derived_from: int | None = None,
+    explanation: str | None = None,
 ) -> IngestResult:
     """Validate a workbook and, unless dry_run or it has problems, store it in one transaction.
 
@@ -185,7 +186,9 @@ def ingest_bytes(
     result = prepare(con, data, file_name, now=now)
     if dry_run or result.outcome != "would_accept":
         return result
-    return store_prepared(con, data, result, uploaded_by, now=now, derived_from=derived_from)
+    return store_prepared(
+        con, data, result, uploaded_by, now=now, derived_from=derived_from, explanation=explanation
+    )
 
 
 def _insert(

@@ -176,3 +176,19 @@ def test_an_empty_explanation_is_no_explanation(db_env, text):
         result = service.commit(con, ANALYST, typed, "b.xlsx", explanation=text)
         assert result.outcome == "needs_explanation" and not result.ok
         assert pd.isna(result.submission_id) or result.submission_id is None
+
+
+def test_a_rebuild_keeps_the_warnings_and_their_explanations(demo_db, tmp_path):
+    from loaders.rebuild import rebuild
+
+    sql = (
+        "SELECT department_code, period, rule, \"row\", explanation FROM data_quality_warnings "
+        "ORDER BY ALL"
+    )
+    with store.connect(demo_db) as con:
+        before = con.execute(sql).fetchall()
+    assert before and any(r[-1] for r in before)
+    target = tmp_path / "rebuilt.duckdb"
+    rebuild(demo_db, target)
+    with store.connect(target) as con:
+        assert con.execute(sql).fetchall() == before

@@ -102,6 +102,11 @@ SQL |= {
             ON r.submission_id = c.submission_id AND r.activity_no = l.activity_no
         GROUP BY ALL ORDER BY c.period, c.department_code""",
 }
+# Every explanation in the store, for the rebuild (replayed with its submission).
+SQL["quality_all_explanations"] = """
+    SELECT submission_id, reason AS explanation FROM submission_event
+    WHERE event = 'warnings_accepted'
+    QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY event_id DESC) = 1"""
 SQL["quality_submission_explanation"] = """
     SELECT reason AS explanation FROM submission_event
     WHERE submission_id = $submission AND event = 'warnings_accepted'
