@@ -182,7 +182,7 @@ def test_a_rebuild_keeps_the_warnings_and_their_explanations(demo_db, tmp_path):
     from loaders.rebuild import rebuild
 
     sql = (
-        "SELECT department_code, period, rule, \"row\", explanation FROM data_quality_warnings "
+        'SELECT department_code, period, rule, "row", explanation FROM data_quality_warnings '
         "ORDER BY ALL"
     )
     with store.connect(demo_db) as con:
