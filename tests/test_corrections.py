@@ -101,7 +101,11 @@ def test_indicator_and_task_edits_are_stored(con) -> None:
     assert not inds.empty and not tasks.empty
     inds.loc[0, "value"] = float(inds.loc[0, "value"]) + 1
     tasks.loc[0, "note"] = "Đã bổ sung hồ sơ"
-    result = submit_correction(con, old_id, "demo", indicators=inds, tasks=tasks, now=NOW)
+    # The demo's DONRE 2020 report carries a deliberately implausible status (loaders.demo), so its
+    # correction, like any report with warnings, is stored with an explanation.
+    result = submit_correction(
+        con, old_id, "demo", indicators=inds, tasks=tasks, now=NOW, explanation="bổ sung hồ sơ"
+    )
     assert result.outcome == "accepted", result.problems
     new = queries.submission_rows(con, result.submission_id)
     assert new["indicators"]["value"].tolist() == inds["value"].tolist()
