@@ -32,6 +32,7 @@ URL_PATHS = {
     "history": "lich-su-nop",
     "review": "duyet-bao-cao",
     "value_history": "lich-su-so-lieu",
+    "data_quality": "chat-luong-du-lieu",
 }
 
 
@@ -59,6 +60,7 @@ pages = {
         page("pages/priorities.py", "priorities", ":material/flag:"),
         page("pages/indicators.py", "indicators", ":material/monitoring:"),
         page("pages/reporting.py", "reporting", ":material/fact_check:"),
+        page("pages/data_quality.py", "data_quality", ":material/rule:"),
         page("pages/plan.py", "plan", ":material/menu_book:"),
     ],
     t("nav.section.analyst", lang): [

@@ -203,7 +203,9 @@ def engine_keys(frame: pd.DataFrame) -> set[tuple]:
         elif r.kind == "task":
             key = (r.task_id,)
         else:
-            key = (r.indicator_code, r.district_code, int(r.year))
+            # the whole province is NULL: None or NaN depending on the frame's other rows
+            place = None if pd.isna(r.district_code) else r.district_code
+            key = (r.indicator_code, place, int(r.year))
         keys.add((r.rule_id, int(r.submission_id), key))
     return keys
 

@@ -193,6 +193,20 @@ CREATE TABLE IF NOT EXISTS indicator_value (
     submission_id BIGINT NOT NULL, indicator_code VARCHAR NOT NULL, district_code VARCHAR,
     year INTEGER NOT NULL, value DOUBLE NOT NULL, note VARCHAR
 );
+-- Data quality (greengrowth/quality.py, loaders/quality_check.py): where each record of a submission
+-- was read in its workbook, and the plan's current warnings, recomputed inside every write.
+CREATE TABLE IF NOT EXISTS record_row (
+    submission_id BIGINT NOT NULL, kind VARCHAR NOT NULL, record_key VARCHAR NOT NULL,
+    sheet_row INTEGER
+);
+CREATE TABLE IF NOT EXISTS quality_warning (
+    plan_id VARCHAR NOT NULL, department_code VARCHAR, period INTEGER, submission_id BIGINT,
+    rule_id VARCHAR NOT NULL, importance VARCHAR NOT NULL, kind VARCHAR NOT NULL, sheet VARCHAR,
+    "column" VARCHAR, activity_no INTEGER, task_id VARCHAR, indicator_code VARCHAR,
+    district_code VARCHAR, year INTEGER, value_vi VARCHAR, value_en VARCHAR,
+    compared_with_vi VARCHAR, compared_with_en VARCHAR, message_vi VARCHAR, message_en VARCHAR,
+    record_key VARCHAR
+);
 """
 
 # The reporting cycle (issue #9): DPI's decisions on a report and the sign-in attempts. Both tables are
@@ -274,6 +288,20 @@ SELECT plan_id, indicator_code, name_vi, name_en, unit_vi, unit_en, activity_no,
        basis, basis_section, basis_quote_vi, chosen_for, steward, retired_from,
        basis_note_vi, basis_note_en
 FROM indicator;
+
+CREATE OR REPLACE VIEW data_quality_warnings AS
+SELECT w.plan_id, w.department_code, w.period, w.submission_id, w.sheet, p.sheet_row AS "row",
+       w.rule_id AS rule, w.importance, w.value_vi AS value, w.compared_with_vi AS compared_with,
+       w.message_vi, w.message_en, e.reason AS explanation,
+       w.kind, w."column", w.activity_no, w.task_id, w.indicator_code, w.district_code, w.year,
+       w.value_en, w.compared_with_en
+FROM quality_warning w
+LEFT JOIN (SELECT DISTINCT ON (submission_id, kind, record_key) * FROM record_row) p
+    USING (submission_id, kind, record_key)
+LEFT JOIN (
+    SELECT submission_id, reason FROM submission_event WHERE event = 'warnings_accepted'
+    QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY event_id DESC) = 1
+) e USING (submission_id);
 """
 
 # The reporting cycle's views (issue #9). report_status: one row per expected or reported (plan,
@@ -370,6 +398,7 @@ DOCUMENTED_VIEWS = (
     "report_status",
     "value_history",
     "event_log",
+    "data_quality_warnings",
 )
 
 
@@ -953,7 +982,7 @@ BACKUP_TABLES = (
     "activity_lead", "priority_task", "priority_task_department", "priority_task_activity",
     "indicator", "finding", "reporting_rule", "funding_source", "submission", "submission_event",
     "activity_report", "activity_spending", "priority_task_report", "indicator_value",
-    "report_decision", "signin_event",
+    "report_decision", "signin_event", "record_row", "quality_warning",
 )  # fmt: skip
 
 
@@ -1072,3 +1101,40 @@ def record_signin(con: duckdb.DuckDBPyConnection, username: str, outcome: str, a
             "INSERT INTO signin_event VALUES (nextval('signin_id_seq'), ?, ?, ?)",
             [username, at, outcome],
         )
+
+
+QUALITY_WARNING_COLUMNS = [
+    "plan_id", "department_code", "period", "submission_id", "rule_id", "importance", "kind",
+    "sheet", "column", "activity_no", "task_id", "indicator_code", "district_code", "year",
+    "value_vi", "value_en", "compared_with_vi", "compared_with_en", "message_vi", "message_en",
+    "record_key",
+]  # fmt: skip
+
+
+def replace_quality_warnings(
+    con: duckdb.DuckDBPyConnection, plan_id: str, frame: pd.DataFrame
+) -> None:
+    """Replace one plan's stored warnings (inside the caller's transaction)."""
+    con.execute("DELETE FROM quality_warning WHERE plan_id = ?", [plan_id])
+    if frame.empty:
+        return
+    rows = frame.reindex(columns=QUALITY_WARNING_COLUMNS).astype(object)
+    rows = rows.where(pd.notna(rows), None)
+    con.register("_warnings", rows)
+    try:
+        con.execute("INSERT INTO quality_warning BY NAME SELECT * FROM _warnings")
+    finally:
+        con.unregister("_warnings")
+
+
+def append_record_rows(
+    con: duckdb.DuckDBPyConnection, submission_id: int, frame: pd.DataFrame
+) -> None:
+    """Where each record of a new submission was read (kind, record_key, sheet_row)."""
+    if frame.empty:
+        return
+    con.register("_positions", frame.assign(submission_id=submission_id))
+    try:
+        con.execute("INSERT INTO record_row BY NAME SELECT * FROM _positions")
+    finally:
+        con.unregister("_positions")

@@ -8,7 +8,9 @@ Writes (ingest, withdraw) go through the analyst service as an explicit actor:
                the CLI acts as an admin account named after $GG_USER or the OS user (--user NAME
                overrides the name recorded).
 
-Exit codes: 0 accepted (or would be, with --dry-run), 1 rejected or refused, 2 usage error.
+Exit codes: 0 accepted (or would be, with --dry-run), 1 rejected or refused, 2 usage error,
+3 not stored because the report has data-quality warnings and no --accept-warnings "reason".
+`check --plan P [--period Y]` runs every data-quality rule over what is stored (exit 0).
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ import argparse
 import getpass
 import os
 import sys
+import time
 import tomllib
 from pathlib import Path
 
 from greengrowth import catalog as catalog_mod
-from greengrowth import store
+from greengrowth import queries, store
 from greengrowth.auth import Account, AccountError, load_accounts
-from loaders import briefing_cli, service
+from greengrowth.i18n import t
+from greengrowth.quality import check_store
+from loaders import briefing_cli, quality_check, service
 from loaders.demo import build_demo, load_all_catalogs
 from loaders.errors import ServiceError
 from loaders.ingest import IngestResult
@@ -143,6 +148,51 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- data quality (issue 14): warnings in `ingest`, and the `check` command ---------------------
+
+
+def _print_warnings(result: IngestResult) -> None:
+    """The report's data-quality warnings; when it was not stored for them, how to store it."""
+    if not result.warnings:
+        return
+    n = len(result.warnings)
+    print(f"  {n} cảnh báo chất lượng dữ liệu / data-quality warnings:")
+    for w in result.warnings:
+        for line in quality_check.warning_lines(w):
+            print(line)
+    if result.outcome == "needs_explanation":
+        print(f"✗ {result.file_name}: {t('quality.needs_explanation', 'vi', n=n)}")
+        print(f"  ({t('quality.needs_explanation', 'en', n=n)})")
+        print('  → python -m loaders ingest FILE --accept-warnings "lý do / reason"')
+    elif result.outcome == "accepted":
+        print(f"  {t('quality.explained', 'vi')} / {t('quality.explained', 'en')}")
+
+
+def _quality_parser(sub: argparse._SubParsersAction) -> None:
+    chk = sub.add_parser("check", help="run every data-quality rule over the stored data")
+    chk.add_argument("--plan", default=DEFAULT_PLAN)
+    chk.add_argument("--period", type=int, default=None)
+
+
+def _run_quality_check(args: argparse.Namespace) -> int:
+    """Every rule over what is stored, as a table (for rules added after the data arrived)."""
+    rules = quality_check.rules_for(args.plan)
+    if rules is None:
+        print(f"Không có kế hoạch / no such plan: {args.plan}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with store.connect(read_only=True) as con:
+        found = check_store(con, rules, period=args.period)
+        explained = queries.run(con, "quality_explanations", plan=args.plan)
+    seconds = time.perf_counter() - started
+    print(quality_check.check_table(found, explained))
+    print(
+        f"{len(found)} cảnh báo / warnings, {len(rules.builtins) + len(rules.relations)} "
+        f"quy tắc / rules, {seconds:.2f} s"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m loaders", description="Green Growth Tracker loaders")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     ing = sub.add_parser("ingest", help="validate and store workbooks")
     ing.add_argument("files", nargs="+", type=Path)
     ing.add_argument("--dry-run", action="store_true")
+    ing.add_argument(
+        "--accept-warnings",
+        metavar="REASON",
+        default=None,
+        help="store a report that has data-quality warnings, with this explanation",
+    )
     _actor_options(ing)
     wd = sub.add_parser("withdraw", help="withdraw a submission (recorded with the reason)")
     wd.add_argument("submission_id", type=int)
@@ -169,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--force", action="store_true", help="replace an existing database")
     _review_parser(sub)  # the reporting cycle (issue #9)
     sub.add_parser("catalog", help="(re)load the plan catalogs from data/plan/")
+    _quality_parser(sub)
     reb = sub.add_parser("rebuild", help="rebuild a database from the stored original workbooks")
     reb.add_argument("-o", "--output", required=True, type=Path, help="the new database file")
     briefing_cli.add_parsers(sub)  # briefing | report (greengrowth.briefing)
@@ -203,21 +260,31 @@ def main(argv: list[str] | None = None) -> int:
         except ServiceError as exc:
             print(exc.message("vi"), "/", exc.message("en"), file=sys.stderr)
             return 2
-        rejected = False
+        rejected = unexplained = False
         with store.connect() as con:
             if not store.plan_ids(con):
                 load_all_catalogs(con)
-            act = service.check if args.dry_run else service.commit
             for path in args.files:
                 try:
-                    result = act(con, account, path.read_bytes(), path.name)
+                    if args.dry_run:
+                        result = service.check(con, account, path.read_bytes(), path.name)
+                    else:
+                        result = service.commit(
+                            con,
+                            account,
+                            path.read_bytes(),
+                            path.name,
+                            explanation=args.accept_warnings,
+                        )
                 except ServiceError as exc:
                     _refused(exc, path.name)
                     rejected = True
                     continue
                 _print_result(result, args.dry_run)
-                rejected |= not result.ok
-        return 1 if rejected else 0
+                _print_warnings(result)
+                unexplained |= result.outcome == "needs_explanation"
+                rejected |= not result.ok and result.outcome != "needs_explanation"
+        return 1 if rejected else 3 if unexplained else 0
     if args.command == "withdraw":
         try:
             account = actor(args)
@@ -261,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             for plan_id in load_all_catalogs(con):
                 print(f"Đã nạp kế hoạch / catalog loaded: {plan_id}")
         return 0
+    if args.command == "check":
+        return _run_quality_check(args)
     if args.command == "rebuild":
         if args.output.exists():
             print(f"{args.output} đã có / exists", file=sys.stderr)

@@ -21,7 +21,7 @@ from greengrowth.auth import Account
 from greengrowth.status import status_word
 from greengrowth.xlsx_cells import put
 from loaders import layout as L
-from loaders import service
+from loaders import quality_check, service
 from loaders.template import build_template
 
 SEED = 20181015
@@ -42,11 +42,109 @@ DEMO_RETURN_COMMENT = (
 )
 
 
+# ---- deliberately implausible values (issue 14) ---------------------------------------------------
+# The sample data is plausible under the shipped data-quality rules except these values, planted so
+# that a newcomer sees what a warning looks like on the upload, history and data-quality pages.
+# (department, period, rule that fires, what was typed, explanation the analyst gave or None).
+# Every report goes through the service; one with an explanation like any upload, one without as if
+# it had arrived before the rules existed (quality_check.before_the_rules; `loaders check` and the
+# data_quality_warnings view find its warnings afterwards).
+IMPLAUSIBLE_PLAN = "binh-duong-2018-2020"
+_DOIT_WHY = (
+    "Minh họa: năm 2020 có chương trình kiểm toán năng lượng mở rộng; số học viên đang được "
+    "phòng Quản lý năng lượng kiểm tra lại."
+)
+DELIBERATELY_IMPLAUSIBLE = (
+    ("DOIT", 2020, "year_on_year", "energy_audits ×100 (a zero typed twice)", _DOIT_WHY),
+    ("DOIT", 2020, "trainees_at_least_courses", "training_courses above trainees", _DOIT_WHY),
+    ("DARD", 2020, "forest_cover_is_a_share", "forest_cover_pct 412 (hectares in a %)", None),
+    ("DARD", 2020, "year_on_year", "the same 412 against about 4 the year before", None),
+    ("DONRE", 2020, "status_backwards", "its furthest 2019 activity 50 points back", None),
+    (
+        "DOT",
+        2020,
+        "completed_after_report",
+        "a task completed three days after the report date",
+        "Minh họa: nhiệm vụ hoàn thành sau ngày lập báo cáo, trước ngày gửi.",
+    ),
+)
+
+
+def _explanation(dept: str, period: int) -> str | None:
+    found = [e for d, p, _, _, e in DELIBERATELY_IMPLAUSIBLE if (d, p) == (dept, period)]
+    return found[0] if found else None
+
+
+def _store(con, data: bytes, name: str, uploaded: datetime, dept: str, period: int):
+    """Through the service; a labelled implausible report without an explanation goes in below
+    it, as if stored before the data-quality rules existed."""
+    why = _explanation(dept, period)
+    planted = (dept, period) in {(d, p) for d, p, *_ in DELIBERATELY_IMPLAUSIBLE}
+    if planted and why is None:
+        with quality_check.before_the_rules():
+            return service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded)
+    return service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded, explanation=why)
+
+
+def implausible_values(
+    con: duckdb.DuckDBPyConnection, data: bytes, dept: str, period: int, uploaded: datetime
+) -> tuple[bytes, datetime]:
+    """Plant this report's DELIBERATELY_IMPLAUSIBLE values; returns the workbook and upload time."""
+    rules = {(d, rule) for d, p, rule, _, _ in DELIBERATELY_IMPLAUSIBLE if (d, p) == (dept, period)}
+    if not rules:
+        return data, uploaded
+    wb = load_workbook(io.BytesIO(data))
+    rows = {}
+    for row in wb[L.SHEET_INDICATORS].iter_rows(min_row=2):
+        cell = L.cells(row, L.INDICATOR_COLUMNS)
+        year = cell["year"].value
+        whole = cell["district_code"].value in (None, "", L.WHOLE_PROVINCE)
+        if whole and year in (None, period) and cell["value"].value is not None:
+            rows[cell["indicator_code"].value] = cell
+    if ("DOIT", "year_on_year") in rules:
+        put(rows["energy_audits"]["value"], float(rows["energy_audits"]["value"].value) * 100)
+    if ("DOIT", "trainees_at_least_courses") in rules:
+        put(rows["training_courses"]["value"], float(rows["trainees"]["value"].value) + 1)
+    if ("DARD", "forest_cover_is_a_share") in rules:
+        put(rows["forest_cover_pct"]["value"], 412.0)
+    if ("DONRE", "status_backwards") in rules:
+        earlier = queries.submissions.current_submission(con, IMPLAUSIBLE_PLAN, dept, period - 1)
+        acts = queries.submission_rows(con, earlier)["activities"]
+        # The furthest activity of last year that this year's report does not call complete (so
+        # the leaders' completed counts stay as they were), put 50 points back.
+        cells = {}
+        for row in wb[L.SHEET_ACTIVITIES].iter_rows(min_row=2):
+            cell = L.cells(row, L.ACTIVITY_COLUMNS)
+            if cell["activity_no"].value is not None:
+                cells[int(cell["activity_no"].value)] = cell
+        done = status_word("completed")
+        for r in acts.sort_values("percent_complete", ascending=False, kind="stable").itertuples():
+            cell = cells.get(int(r.activity_no))
+            if cell is not None and cell["status"].value != done:
+                put(cell["status"], status_word("in_progress"))
+                put(cell["percent_complete"], max(5.0, float(r.percent_complete) - 50))
+                break
+    if ("DOT", "completed_after_report") in rules:
+        reported_on = L.info_cells(wb[L.SHEET_INFO])["reported_on"].value
+        reported_on = reported_on.date() if isinstance(reported_on, datetime) else reported_on
+        for row in wb[L.SHEET_TASKS].iter_rows(min_row=2):
+            cell = L.cells(row, L.TASK_COLUMNS)
+            if cell["task_id"].value:
+                put(cell["status"], status_word("completed"))
+                put(cell["completed_on"], reported_on + timedelta(days=3))
+                break
+        uploaded = datetime.combine(reported_on + timedelta(days=5), time(9, 30))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), uploaded
+
+
 def load_all_catalogs(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Load every plan folder under data/plan/ into the store."""
     plan_ids = catalog_mod.available_plans()
     for plan_id in plan_ids:
         store.load_catalog(con, catalog_mod.load_catalog(plan_id))
+    service.refresh_quality(con)  # rules or indicators may have moved with the catalog
     return plan_ids
 
 
@@ -206,7 +304,9 @@ def build_demo(
                         workbook_dir.mkdir(parents=True, exist_ok=True)
                         (workbook_dir / name).write_bytes(data)
                     uploaded = datetime.combine(reported_on, time(9, 30))
-                    result = service.commit(con, DEMO_ACCOUNT, data, name, now=uploaded)
+                    if plan_id == IMPLAUSIBLE_PLAN:  # issue 14: a few labelled implausible values
+                        data, uploaded = implausible_values(con, data, dept, period, uploaded)
+                    result = _store(con, data, name, uploaded, dept, period)
                     if result.outcome == "accepted":
                         stored += 1
                     else:

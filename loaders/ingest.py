@@ -19,6 +19,7 @@ import pandas as pd
 from greengrowth import clock, queries, store
 from greengrowth.i18n import fmt_number, t
 from greengrowth.rows import ActivitySpending, ActivityStatus, field_names
+from loaders import quality_check
 from loaders.errors import ServiceError
 from loaders.problems import Problem, problem
 from loaders.uploaded_files import FALLBACK_NAME, display_name, name_problem, raw_name_for_log
@@ -46,10 +47,11 @@ class IngestResult:
     file_name: str
     sha256: str
     size_bytes: int
-    outcome: str  # accepted | would_accept | rejected | duplicate
+    outcome: str  # accepted | would_accept | needs_explanation | rejected | duplicate
     problems: list[Problem] = field(default_factory=list)
-    # Things that look wrong but do not stop a report (data-quality rules will add them).
-    warnings: list[Problem] = field(default_factory=list)
+    # Things that look wrong but do not stop a report: data-quality warnings
+    # (loaders.quality_check.ReportWarning); storing it then needs an explanation.
+    warnings: list = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     parsed: ParsedSubmission | None = None
     submission_id: int | None = None
@@ -122,6 +124,7 @@ def prepare(
     if not current.empty:
         result.replaces = int(current["submission_id"].iloc[0])
     result.changes = diff_against(con, parsed, result.replaces)
+    result.warnings = quality_check.report_warnings(con, parsed, result.replaces)
     result.outcome = "would_accept"
     return result
 
@@ -135,11 +138,14 @@ def store_prepared(
     now: datetime | None = None,
     derived_from: int | None = None,
     guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+    explanation: str | None = None,
 ) -> IngestResult:
     """Store a prepared ("would_accept") result in one transaction; the original bytes are kept.
 
     `guard(con)` runs inside the transaction before anything is written: the service re-checks its
     rules there, so nothing decided earlier can have changed underneath (it raises to refuse).
+    `explanation`: the analyst's reason for storing a report with data-quality warnings, recorded as
+    a `warnings_accepted` event. The plan's stored warnings are recomputed in the same transaction.
     """
     if result.outcome != "would_accept" or result.parsed is None:
         raise ValueError(f"only a checked, acceptable workbook can be stored ({result.outcome})")
@@ -149,6 +155,14 @@ def store_prepared(
         if guard is not None:
             guard(con)
         result.submission_id = _insert(con, result.parsed, result, uploaded_by, now, derived_from)
+        store.append_record_rows(
+            con, result.submission_id, quality_check.record_rows(result.parsed)
+        )
+        if explanation:
+            store.record_event(
+                con, result.submission_id, "warnings_accepted", now, uploaded_by, explanation
+            )
+        quality_check.refresh(con, result.parsed.plan_id)
     result.outcome = "accepted"
     return result
 
@@ -162,6 +176,7 @@ def ingest_bytes(
     dry_run: bool = False,
     now: datetime | None = None,
     derived_from: int | None = None,
+    explanation: str | None = None,
 ) -> IngestResult:
     """Validate a workbook and, unless dry_run or it has problems, store it in one transaction.
 
@@ -171,7 +186,9 @@ def ingest_bytes(
     result = prepare(con, data, file_name, now=now)
     if dry_run or result.outcome != "would_accept":
         return result
-    return store_prepared(con, data, result, uploaded_by, now=now, derived_from=derived_from)
+    return store_prepared(
+        con, data, result, uploaded_by, now=now, derived_from=derived_from, explanation=explanation
+    )
 
 
 def _insert(
@@ -226,6 +243,7 @@ def withdraw(
         store.record_event(
             con, submission_id, "withdrawn", now or clock.now(), actor, reason.strip()
         )
+        quality_check.refresh(con, row["plan_id"])
 
 
 def _status_text(status: str | None, pct: float | None, lang: str) -> str:
@@ -251,6 +269,15 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
         int(r.activity_no): (r.status, r.percent_complete) for r in before["activities"].itertuples()
     }  # fmt: skip
     old_details = {} if before is None else _activity_details(before)
+    # An activity the same period has no report for is compared with the department's previous
+    # period, so a status that goes backwards reads as such ("năm 2019: Hoàn thành 100% -> ...").
+    earlier = quality_check.previous_submission(con, parsed)
+    last_year: dict[int, tuple] = {}
+    if earlier is not None:
+        last_year = {
+            int(r.activity_no): (r.status, r.percent_complete)
+            for r in queries.submission_rows(con, earlier[0])["activities"].itertuples()
+        }
     new_details = _activity_details(
         {"activities": _frame(parsed.activities, ActivityStatus),
          "spending": _frame(parsed.spending, ActivitySpending)}
@@ -265,8 +292,8 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
             continue
         changes.append(_change(
             "activity", str(no), None if old is None else old[0], new[0], "change.activity", no=no,
-            before=lambda lang, old=old: _status_text(*old, lang) if old
-            else t("status.not_reported", lang),
+            before=lambda lang, old=old, no=no: _status_text(*old, lang) if old
+            else _last_year_text(last_year.get(no), earlier, lang),
             after=lambda lang, new=new: _status_text(*new, lang),
         ))  # fmt: skip
     old_tasks = {} if before is None else {
@@ -305,6 +332,12 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
             after=lambda lang, row=row: _num(row.value, lang),
         ))  # fmt: skip
     return changes
+
+
+def _last_year_text(old: tuple | None, earlier: tuple | None, lang: str) -> str:
+    if old is None or earlier is None:
+        return t("status.not_reported", lang)
+    return t("quality.compared.period", lang, period=earlier[1], text=_status_text(*old, lang))
 
 
 def _activity_details(rows: dict[str, pd.DataFrame]) -> dict[int, tuple]:

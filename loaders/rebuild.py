@@ -23,6 +23,8 @@ def rebuild(source: Path, target: Path, files: Path | None = None) -> dict[str, 
         frame = queries.run(con, "rebuild_order")
         frame = frame.astype(object).where(frame.notna(), None)  # NaN/NaT/NA -> None
         submissions = list(frame.itertuples(index=False, name=None))
+        notes = queries.run(con, "quality_all_explanations")  # kept with their submissions
+        explained = dict(zip(notes["submission_id"], notes["explanation"], strict=True))
     new_id: dict[int, int] = {}
     replayed = withdrawn = 0
     with store.connect(target) as con:
@@ -30,8 +32,9 @@ def rebuild(source: Path, target: Path, files: Path | None = None) -> dict[str, 
         for old_id, name, sha, by, at, derived, status, w_by, w_at, reason in submissions:
             data = store.read_original(sha, files_root=files)
             result = ingest_bytes(
-                con, data, name, by, now=at, derived_from=new_id.get(derived) if derived else None
-            )
+                con, data, name, by, now=at, derived_from=new_id.get(derived) if derived else None,
+                explanation=explained.get(old_id),
+            )  # fmt: skip
             if result.outcome != "accepted":
                 raise RuntimeError(
                     f"submission {old_id} ({name}) no longer ingests: "

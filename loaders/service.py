@@ -21,7 +21,7 @@ import pandas as pd
 from greengrowth import clock, queries, store
 from greengrowth.auth import Account
 from greengrowth.rows import ActivitySpending, ActivityStatus, IndicatorValue, TaskStatus
-from loaders import corrections
+from loaders import corrections, quality_check
 from loaders.errors import ServiceError
 from loaders.ingest import Change, IngestResult, diff_against, prepare, store_prepared
 from loaders.ingest import withdraw as _withdraw
@@ -218,14 +218,18 @@ def commit(
     file_name: str,
     *,
     now: datetime | None = None,
+    explanation: str | None = None,
 ) -> CheckResult:
     """Check and, when acceptable, store a workbook as `account` (all or nothing).
 
-    Returns the result (outcome accepted, rejected or duplicate); raises ServiceError when refused.
+    A report with data-quality warnings is stored only with the analyst's `explanation` (kept with
+    the submission); without one nothing is stored and the outcome is "needs_explanation".
+    Returns the result (outcome accepted, needs_explanation, rejected or duplicate); raises
+    ServiceError when refused.
     """
     now = now or clock.now()
     result = check(con, account, data, file_name, now=now)
-    if result.outcome != "would_accept":
+    if result.outcome != "would_accept" or _unexplained(result, explanation):
         return result
     p = result.parsed
 
@@ -233,7 +237,10 @@ def commit(
         authorize(account, "upload", p.plan_id, p.department_code, p.period, con=con)
 
     with _StoreEdge(f"storing {file_name}"):
-        return store_prepared(con, data, result, account.username, now=now, guard=guard)
+        return store_prepared(
+            con, data, result, account.username, now=now, guard=guard,
+            explanation=_explanation(result, explanation),
+        )  # fmt: skip
 
 
 def _source(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict:
@@ -292,8 +299,11 @@ def correct(
     indicators: pd.DataFrame | None = None,
     dry_run: bool = False,
     now: datetime | None = None,
+    explanation: str | None = None,
 ) -> CheckResult:
     """Edited rows become a new submission derived from the current one (never an edit).
+
+    A corrected report with data-quality warnings needs an `explanation`, as an upload does.
 
     The rows are written into a fresh template workbook and go through the same validation as an
     upload, read and validated once. Raises ServiceError when the submission cannot be corrected by
@@ -316,7 +326,7 @@ def correct(
         result = prepare(con, data, name, now=now)
         if result.outcome == "would_accept" and not corrections.changed_anything(result, rows):
             raise ServiceError("no_changes", "correct")
-        if dry_run or result.outcome != "would_accept":
+        if dry_run or result.outcome != "would_accept" or _unexplained(result, explanation):
             return result
 
         def guard(con: duckdb.DuckDBPyConnection) -> None:  # nothing changed underneath
@@ -324,8 +334,30 @@ def correct(
             _correctable(con, _source(con, submission_id))
 
         return store_prepared(
-            con, data, result, account.username, now=now, derived_from=submission_id, guard=guard
-        )
+            con, data, result, account.username, now=now, derived_from=submission_id, guard=guard,
+            explanation=_explanation(result, explanation),
+        )  # fmt: skip
+
+
+def refresh_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """Every plan's stored data-quality warnings, recomputed in one transaction (after a catalog
+    load: rules or indicators may have moved)."""
+    with _StoreEdge("refreshing data-quality warnings"), store.transaction(con):
+        for plan_id in store.plan_ids(con):
+            quality_check.refresh(con, plan_id)
+
+
+def _unexplained(result: CheckResult, explanation: str | None) -> bool:
+    """A report with warnings and no explanation: nothing is stored, the outcome says why."""
+    if result.warnings and not quality_check.clean_explanation(explanation):
+        result.outcome = "needs_explanation"
+        return True
+    return False
+
+
+def _explanation(result: CheckResult, explanation: str | None) -> str | None:
+    """What is stored with the submission: the cleaned explanation, only when there are warnings."""
+    return quality_check.clean_explanation(explanation) or None if result.warnings else None
 
 
 @dataclass(frozen=True)

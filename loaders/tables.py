@@ -164,3 +164,81 @@ def event_lines(events: pd.DataFrame, lang: str) -> list[str]:
         event = t(f"history.event.{e.event}", lang)
         lines.append(f"{when(e.event_at, lang)} — {event} — {literal(e.actor)}{reason}")
     return lines
+
+
+# ---- data-quality warnings (issue 14) ------------------------------------------------------------
+
+
+def warnings_table(warnings: list, lang: str) -> pd.DataFrame:
+    """An upload's data-quality warnings (loaders.quality_check.ReportWarning): sheet, row, column,
+    value, what it was compared with, rule, importance and why, in the reader's language."""
+    frame = pd.DataFrame(
+        [
+            {
+                t("quality.col.sheet", lang): w.sheet,
+                t("quality.col.sheet_row", lang): w.row,
+                t("quality.col.column", lang): w.column,
+                t("quality.col.value", lang): w.value(lang),
+                t("quality.col.compared_with", lang): w.compared_with(lang),
+                t("quality.col.rule", lang): w.rule_id,
+                t("quality.col.importance", lang): t(f"quality.importance.{w.importance}", lang),
+                t("quality.col.message", lang): w.message(lang),
+            }
+            for w in warnings
+        ],
+        columns=[
+            t(f"quality.col.{c}", lang)
+            for c in (
+                "sheet",
+                "sheet_row",
+                "column",
+                "value",
+                "compared_with",
+                "rule",
+                "importance",
+                "message",
+            )
+        ],  # fmt: skip
+    )
+    frame[t("quality.col.sheet_row", lang)] = frame[t("quality.col.sheet_row", lang)].astype(
+        "Int64"
+    )
+    return frame
+
+
+def stored_warnings_table(frame: pd.DataFrame, lang: str, titles: dict[str, str]) -> pd.DataFrame:
+    """Rows of data_quality_warnings for reading: department, year, submission, where, value,
+    compared with, rule (its title), importance, why and the explanation given."""
+    en = lang == "en"
+    return pd.DataFrame(
+        {
+            t("quality.col.department", lang): frame["department_code"],
+            t("quality.col.period", lang): frame["period"],
+            t("quality.col.submission", lang): frame["submission_id"],
+            t("quality.col.sheet", lang): frame["sheet"],
+            t("quality.col.sheet_row", lang): frame["row"].astype("Int64"),
+            t("quality.col.value", lang): frame["value_en" if en else "value"],
+            t("quality.col.compared_with", lang): frame[
+                "compared_with_en" if en else "compared_with"
+            ],
+            t("quality.col.rule", lang): [titles.get(r, r) for r in frame["rule"]],
+            t("quality.col.importance", lang): [
+                t(f"quality.importance.{i}", lang) for i in frame["importance"]
+            ],
+            t("quality.col.message", lang): frame["message_en" if en else "message_vi"],
+            t("quality.col.explanation", lang): frame["explanation"].fillna(""),
+        }
+    )
+
+
+def warning_facts(warnings: pd.DataFrame, explanation: str | None, lang: str) -> list[str]:
+    """What the history page adds about one submission: its explanation and current warnings."""
+    facts = []
+    if explanation:
+        facts.append(t("quality.history.fact.explanation", lang, text=literal(explanation)))
+    if not warnings.empty:
+        unexplained = int(warnings["explanation"].isna().sum())
+        facts.append(
+            t("quality.history.fact.warnings", lang, n=len(warnings), unexplained=unexplained)
+        )
+    return facts

@@ -50,6 +50,10 @@ class ParsedSubmission:
     spending: list[ActivitySpending] = field(default_factory=list)
     tasks: list[TaskStatus] = field(default_factory=list)
     indicators: list[IndicatorValue] = field(default_factory=list)
+    # Where each record was read, so a data-quality warning can point at it: (kind, key) -> Excel
+    # row, key as in greengrowth.quality.QualityWarning.key; (sheet, header) -> "C (Trạng thái)".
+    rows: dict[tuple, int] = field(default_factory=dict)
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class _Sheet:
@@ -275,11 +279,19 @@ def _read_info(con, rows, today, problems) -> ParsedSubmission | None:
     return parsed
 
 
+def _note_columns(info: ParsedSubmission, sheet: _Sheet, columns: list, found: dict) -> None:
+    """Remember each template column's letter as found in this workbook (columns may move)."""
+    for col in columns:
+        if found.get(col.field) is not None:
+            info.columns[(sheet.name, col.header_vi)] = sheet.label(found[col.field])
+
+
 def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> None:
     sheet = _Sheet(L.SHEET_ACTIVITIES, rows, problems, info.number_notation)
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.ACTIVITY_COLUMNS}
     if c["activity_no"] is None or c["status"] is None:
         return
+    _note_columns(info, sheet, L.ACTIVITY_COLUMNS, c)
     prefix = fold(L.SPENDING_PREFIX)
     by_name = {fold(n): code for code, n in zip(funding["code"], funding["name_vi"], strict=True)}
     spend_cols = {
@@ -340,6 +352,7 @@ def _read_activities(rows, scope, funding, info: ParsedSubmission, problems) -> 
             info.activities.append(
                 ActivityStatus(activity_no, status, pct, done_text=done, difficulties=difficulties)
             )
+            info.rows[("activity", (activity_no,))] = r
     for activity_no in sorted(expected - set(seen)):
         sheet.add("missing_row", None, c["activity_no"], f"Hoạt động {activity_no}")
 
@@ -349,6 +362,7 @@ def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> N
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.TASK_COLUMNS}
     if c["task_id"] is None or c["status"] is None:
         return
+    _note_columns(info, sheet, L.TASK_COLUMNS, c)
     expected = set(scope["tasks"]["task_id"])
     seen: dict[str, int] = {}
     for r, row in sheet.rows():
@@ -374,6 +388,7 @@ def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> N
         note = _text(sheet, r, c["note"], row)
         if status is not None:
             info.tasks.append(TaskStatus(task_id, status, achieved, completed_on, note))
+            info.rows[("task", (task_id,))] = r
     for task_id in sorted(expected - set(seen)):
         sheet.add("missing_row", None, c["task_id"], f"Nhiệm vụ {task_id}")
 
@@ -383,6 +398,7 @@ def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, probl
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.INDICATOR_COLUMNS}
     if c["indicator_code"] is None or c["year"] is None or c["value"] is None:
         return
+    _note_columns(info, sheet, L.INDICATOR_COLUMNS, c)
     indicators = scope["indicators"].set_index("indicator_code")
     places = {fold(L.WHOLE_PROVINCE): None}
     for code, name in zip(districts["district_code"], districts["name_vi"], strict=True):
@@ -434,3 +450,4 @@ def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, probl
         seen[key] = r
         note = _text(sheet, r, c["note"], row)
         info.indicators.append(IndicatorValue(code, district, year, value, note))
+        info.rows[("indicator", key)] = r

@@ -91,12 +91,15 @@ def check_container(data: bytes) -> list[Problem]:
     if len(data) > MAX_UPLOAD_BYTES:
         return [problem("too_large", value=_human(len(data)), expected=_human(MAX_UPLOAD_BYTES))]
     if not data.startswith(b"PK"):
-        return [problem("not_xlsx")]
+        return [foreign_file(data)]
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
+            kind = _zip_kind(zf, {info.filename for info in infos})
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
         return [problem("not_xlsx")]
+    if kind is not None:
+        return [problem("foreign_format", value=kind)]
     names = {info.filename for info in infos}
     total = sum(info.file_size for info in infos)
     if len({name.lower() for name in names}) != len(
@@ -107,14 +110,75 @@ def check_container(data: bytes) -> list[Problem]:
         return [problem("not_xlsx")]
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         return [problem("has_macros")]
-    if total > MAX_UNCOMPRESSED_BYTES:
-        return [problem("too_large", value=_human(total), expected=_human(MAX_UNCOMPRESSED_BYTES))]
+    if total > MAX_UNCOMPRESSED_BYTES:  # the unpacked size, said as such (the file itself is small)
+        return [
+            problem(
+                "too_large_unpacked", value=_human(total), expected=_human(MAX_UNCOMPRESSED_BYTES)
+            )
+        ]
     outside = sorted(
         n for n in names
         if n.lower().startswith(("xl/externallinks/", "xl/querytables/"))
         or n.lower() == "xl/connections.xml"
     )  # fmt: skip
     return [problem("external_link", value=posixpath.basename(n)) for n in outside]
+
+
+# What a file that is not an .xlsx really is, so the officer knows what to do with it (issue 14).
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # Compound File Binary: .xls, and encrypted .xlsx
+FORMAT_XLS = "Excel 97–2003 (.xls)"
+FORMAT_XLSB = "Excel Binary (.xlsb)"
+FORMAT_ODS = "OpenDocument / LibreOffice Calc (.ods)"
+FORMAT_CSV = "CSV (.csv)"
+
+
+def foreign_file(data: bytes) -> Problem:
+    """Name what a non-zip file is: an encrypted workbook (an OLE container holding
+    EncryptionInfo), an old .xls, a CSV text file; else the generic 'not an .xlsx'."""
+    if data.startswith(OLE_MAGIC):
+        # Directory entry names are UTF-16LE; an encrypted OOXML workbook carries these two streams.
+        if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data.replace(
+            b"\x00", b""
+        ):
+            return problem("encrypted_workbook")
+        return problem("foreign_format", value=FORMAT_XLS)
+    if _looks_like_csv(data):
+        return problem("foreign_format", value=FORMAT_CSV)
+    return problem("not_xlsx")
+
+
+def _looks_like_csv(data: bytes) -> bool:
+    head = data[:65536]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))  # Excel's "Unicode Text" export
+    if b"\x00" in head and not utf16:
+        return False
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1258"):
+        try:
+            text = head.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return False
+    lines = [line for line in text.splitlines() if line.strip()][:20]
+    if len(lines) < 2:  # one line of prose with a comma is not a table
+        return False
+    for sep in (",", ";", "\t"):
+        counts = [line.count(sep) for line in lines]
+        if counts[0] >= 1 and all(c == counts[0] for c in counts[:2]) and min(counts) >= 1:
+            return True
+    return False
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str]) -> str | None:
+    """A zip that is a spreadsheet of another kind: .xlsb (binary parts) or .ods (OpenDocument)."""
+    if "xl/workbook.bin" in names:
+        return FORMAT_XLSB
+    if "mimetype" in names:
+        with zf.open("mimetype") as fh:
+            if fh.read(100).startswith(b"application/vnd.oasis.opendocument"):
+                return FORMAT_ODS
+    return None
 
 
 # --- streaming XML -----------------------------------------------------------------------------------

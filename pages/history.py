@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from greengrowth.i18n import t
+from greengrowth.queries import quality as qq
 from greengrowth.queries import submissions as q
 from loaders import service, tables
 from ui.analyst import correction_box, original_download, withdraw_box
@@ -57,6 +58,9 @@ if shown.empty:
     st.stop()
 
 labels = tables.pick_labels(shown, L)
+wanted = st.query_params.pop("submission", None)  # a link from the data-quality page
+if wanted and wanted.isdigit() and int(wanted) in labels:
+    st.session_state[PICK_NEXT_KEY] = int(wanted)
 if st.session_state.get(PICK_NEXT_KEY) in labels:
     st.session_state["history_pick"] = st.session_state.pop(PICK_NEXT_KEY)
 picked = st.selectbox(
@@ -66,8 +70,14 @@ row = tables.submission_row(shown, picked)
 
 # ---- one submission ---------------------------------------------------------------------------------
 st.subheader(t("history.detail_heading", L, id=picked))
-st.markdown("\n".join(f"- {fact}" for fact in tables.submission_facts(row, L)))
+warnings = load(qq.submission_warnings, submission=picked)
+facts = tables.submission_facts(row, L)
+facts += tables.warning_facts(warnings, load(qq.submission_explanation, submission=picked), L)
+st.markdown("\n".join(f"- {fact}" for fact in facts))
 report_state_note(plan_id, row["department_code"], row["period"], L)  # the reporting cycle
+if not warnings.empty:
+    with st.expander(t("quality.history.warnings_heading", L, n=len(warnings))):
+        st.dataframe(tables.stored_warnings_table(warnings, L, {}), hide_index=True)
 original_download(load(q.submission, submission=picked), user)
 
 rows = load(q.submission_rows, submission=picked)

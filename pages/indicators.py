@@ -15,6 +15,7 @@ from ui.chrome import (
 )
 from ui.cycle import value_history_link
 from ui.data import load
+from ui.quality import flag_values
 from ui.state import url_select
 
 ctx = leadership_page("indicators.heading")
@@ -70,6 +71,7 @@ fig = charts.indicator_series(
 )
 show_chart(fig, f"indicator-{code}", ctx)
 value_history_link(L, "indicator", code)  # who changed these figures, when (issue #9)
+flag_values(ctx, code)  # values with an unexplained high-importance data-quality warning
 if row["by_district"]:
     fig = charts.indicator_by_district(
         load(q.indicator_district_values, plan_id=ctx.plan_id, period=ctx.period, indicator=code),

@@ -12,6 +12,7 @@ from greengrowth.summary import summary_text
 from ui import briefing
 from ui.chrome import finding_link, leadership_page, show_chart
 from ui.data import load
+from ui.quality import flag_values
 
 ctx = leadership_page("overview.heading")
 L = ctx.lang
@@ -85,3 +86,4 @@ fig = charts.status_over_periods(
     data_date=ctx.data_date,
 )
 show_chart(fig, "status-over-periods", ctx)
+flag_values(ctx)  # indicator values with an unexplained high-importance data-quality warning

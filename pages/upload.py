@@ -39,6 +39,9 @@ for item in items:
     show_verdict(item, committed, L)
 
 ready = [i for i in items if i.ready]
+waiting = [i for i in items if i.waiting]
+if waiting:
+    st.warning(t("quality.upload.waiting", L, n=len(waiting)), icon=":material/edit_note:")
 for department, period in repeated_reports([i.result for i in ready]):
     st.warning(t("upload.same_period_twice", L, department=department, period=period))
 if ready:

@@ -101,7 +101,11 @@ def test_indicator_and_task_edits_are_stored(con) -> None:
     assert not inds.empty and not tasks.empty
     inds.loc[0, "value"] = float(inds.loc[0, "value"]) + 1
     tasks.loc[0, "note"] = "Đã bổ sung hồ sơ"
-    result = submit_correction(con, old_id, "demo", indicators=inds, tasks=tasks, now=NOW)
+    # The demo's DONRE 2020 report carries a deliberately implausible status (loaders.demo), so its
+    # correction, like any report with warnings, is stored with an explanation.
+    result = submit_correction(
+        con, old_id, "demo", indicators=inds, tasks=tasks, now=NOW, explanation="bổ sung hồ sơ"
+    )
     assert result.outcome == "accepted", result.problems
     new = queries.submission_rows(con, result.submission_id)
     assert new["indicators"]["value"].tolist() == inds["value"].tolist()
@@ -152,11 +156,15 @@ def test_a_small_percentage_survives_a_correction(con) -> None:
     acts = queries.submission_rows(con, old_id)["activities"].copy()
     acts.loc[0, ["status", "percent_complete"]] = ["in_progress", 1.0]
     acts.loc[1, ["status", "percent_complete"]] = ["in_progress", 0.5]
-    first = submit_correction(con, old_id, "demo", activities=acts, now=NOW)
+    first = submit_correction(
+        con, old_id, "demo", activities=acts, now=NOW, explanation="tiến độ tính lại"
+    )  # completed activities set back to 1%: data-quality warnings, so a reason
     assert first.outcome == "accepted", first.problems
     again = queries.submission_rows(con, first.submission_id)["activities"].copy()
     again.loc[2, "difficulties"] = "sửa chữ"  # an unrelated edit
-    second = submit_correction(con, first.submission_id, "demo", activities=again, now=NOW)
+    second = submit_correction(
+        con, first.submission_id, "demo", activities=again, now=NOW, explanation="như trên"
+    )
     assert second.outcome == "accepted", second.problems
     stored = queries.submission_rows(con, second.submission_id)["activities"]
     assert list(stored["percent_complete"].head(2)) == [1.0, 0.5]

@@ -84,7 +84,7 @@ def test_every_problem_is_reported_at_once(catalog_con):
         (lambda con: not_a_workbook(), "not_xlsx"),
         (lambda con: truncated(good_workbook(con)), "not_xlsx"),
         (lambda con: with_macros(good_workbook(con)), "has_macros"),
-        (lambda con: zip_bomb(), "too_large"),
+        (lambda con: zip_bomb(), "too_large_unpacked"),
         (lambda con: b"PK" + b"\0" * (11 * 1024 * 1024), "too_large"),
     ],
     ids=["text", "truncated", "macros", "zip-bomb", "oversize"],

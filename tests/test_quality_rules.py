@@ -449,13 +449,27 @@ def test_the_store_wide_check_agrees_and_a_correction_clears_it(catalog_con, rul
 
 
 def test_the_illustrative_data_is_plausible_under_the_shipped_rules(demo_db_master, rules):
-    """The sample data raises no warning. When the demo generator gains its deliberately
-    implausible, labelled values (issue 14), compare with that label list here instead."""
+    """The sample data raises no warning except the deliberately implausible, labelled values of
+    the demo generator (loaders.demo.DELIBERATELY_IMPLAUSIBLE), each of which does; the stored
+    view agrees, with the labelled explanations."""
+    from loaders.demo import DELIBERATELY_IMPLAUSIBLE
+
     with store.connect(demo_db_master / "demo.duckdb", read_only=True) as con:
         found = check_store(con, rules)
         n_values = len(queries.run(con, "quality_indicator_values", plan=PLAN_ID))
+        view = con.execute(
+            "SELECT department_code, period, rule, explanation FROM data_quality_warnings"
+        ).fetchall()
     assert n_values > 100  # the rules really looked at data
-    assert found.empty, found[["rule_id", "department_code", "period", "message_en"]].to_string()
+    labelled = {(d, p, rule) for d, p, rule, _, _ in DELIBERATELY_IMPLAUSIBLE}
+    got = set(zip(found["department_code"], found["period"], found["rule_id"], strict=True))
+    assert got == labelled, found[
+        ["rule_id", "department_code", "period", "message_en"]
+    ].to_string()
+    assert len(found) == len(labelled)  # one warning each
+    assert {(d, p, r, e) for d, p, r, _, e in DELIBERATELY_IMPLAUSIBLE} == set(view)
+    assert any(e is None for *_, e in DELIBERATELY_IMPLAUSIBLE)  # some left unexplained
+    assert any(e for *_, e in DELIBERATELY_IMPLAUSIBLE)
 
 
 def test_relation_arithmetic_missing_values_and_division_by_zero(tmp_path):

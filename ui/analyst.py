@@ -16,7 +16,7 @@ from greengrowth.auth import Account
 from greengrowth.i18n import t
 from greengrowth.status import STATUS_CODES
 from greengrowth.text import literal
-from loaders import service, tables
+from loaders import quality_check, service, tables
 from loaders.service import CheckResult, ServiceError
 from loaders.uploaded_files import display_name, may_download_originals
 from ui.data import data_version
@@ -34,12 +34,26 @@ class Checked:
     data: bytes
     result: CheckResult | None = None
     error: ServiceError | None = None
+    explanation: str = ""  # the analyst's reason for storing a report with warnings
 
     @property
-    def ready(self) -> bool:
+    def valid(self) -> bool:
         return (
             self.error is None and self.result is not None and self.result.outcome == "would_accept"
         )
+
+    @property
+    def waiting(self) -> bool:
+        """Valid, with data-quality warnings, and no explanation yet: not to be stored."""
+        return (
+            self.valid
+            and bool(self.result.warnings)
+            and not quality_check.clean_explanation(self.explanation)
+        )
+
+    @property
+    def ready(self) -> bool:
+        return self.valid and not self.waiting
 
 
 def dry_run(name: str, data: bytes, user: Account) -> Checked:
@@ -88,12 +102,34 @@ def show_verdict(item: Checked, committed: dict[str, int], L: str) -> None:
         if p.illustrative:
             st.warning(t("upload.illustrative", L))
         if result.warnings:
-            show_problems(result.warnings, L)
+            show_warnings(item, L)
         if result.changes:
             st.markdown(t("upload.changes", L, n=len(result.changes)))
             st.dataframe(tables.changes_table(result, L), hide_index=True, width="stretch")
         else:
             st.info(t("upload.no_changes", L))
+
+
+def show_warnings(item: Checked, L: str) -> None:
+    """The report's data-quality warnings beside its verdict, and the explanation field that
+    storing it needs (the value is kept on the item, so the commit button knows)."""
+    warnings = item.result.warnings
+    st.warning(t("quality.upload.warnings", L, n=len(warnings)), icon=":material/warning:")
+    st.dataframe(
+        tables.warnings_table(warnings, L),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("quality.col.message", L): st.column_config.TextColumn(width="large"),
+            t("quality.col.compared_with", L): st.column_config.TextColumn(width="medium"),
+        },
+    )
+    item.explanation = st.text_area(
+        t("quality.upload.explanation", L, file=display_name(item.name)),
+        key=f"explain_{item.result.sha256}",
+        max_chars=quality_check.MAX_EXPLANATION,
+        help=t("quality.upload.explanation_help", L),
+    )
 
 
 def commit_all(items: list[Checked], user: Account, L: str) -> list[dict]:
@@ -102,7 +138,9 @@ def commit_all(items: list[Checked], user: Account, L: str) -> list[dict]:
     for item in items:
         try:
             with service.connection() as con:
-                result = service.commit(con, user, item.data, item.name)
+                result = service.commit(
+                    con, user, item.data, item.name, explanation=item.explanation or None
+                )
         except ServiceError as exc:
             stored.append({"name": item.name, "error": exc.message(L)})
             continue
@@ -117,6 +155,8 @@ def commit_all(items: list[Checked], user: Account, L: str) -> list[dict]:
             }
         elif result.outcome == "rejected":  # the data changed between preview and commit
             entry["error"] = t("upload.rejected", L, n=len(result.problems))
+        elif result.outcome == "needs_explanation":  # new warnings since the preview
+            entry["error"] = t("quality.upload.summary_needs_explanation", L)
         stored.append(entry)
     return stored
 
@@ -244,13 +284,24 @@ def correction_box(
     with st.expander(t("history.correct_heading", L), icon=":material/edit:"):
         st.markdown(t("history.correct_explain", L, id=submission_id))
         edited = correction_editor(rows, submission_id, L)
+        explanation = st.text_area(
+            t("quality.history.correct_explanation", L),
+            key=f"correct_explanation_{submission_id}",
+            max_chars=quality_check.MAX_EXPLANATION,
+        )
         if not st.button(t("history.correct_submit", L), key="correct_submit", type="primary"):
             return
         try:
             with service.connection() as con:
-                result = service.correct(con, user, submission_id, **edited)
+                result = service.correct(
+                    con, user, submission_id, **edited, explanation=explanation or None
+                )
         except ServiceError as exc:
             st.warning(exc.message(L))
+            return
+        if result.outcome == "needs_explanation":
+            st.warning(t("quality.needs_explanation", L, n=len(result.warnings)))
+            st.dataframe(tables.warnings_table(result.warnings, L), hide_index=True)
             return
         if result.outcome == "accepted":
             st.session_state[flash_key] = t(

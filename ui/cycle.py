@@ -13,6 +13,7 @@ from greengrowth.auth import Account
 from greengrowth.i18n import fmt_date, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import cycle as q
+from greengrowth.queries import quality as quality_queries
 from greengrowth.text import literal
 from loaders import service, tables
 from loaders.service import ServiceError
@@ -61,17 +62,28 @@ def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
             allowed = service.review_actions(
                 con, user, row.plan_id, row.department_code, row.period
             )
+            warnings = quality_queries.submission_warnings(con, submission=sid)
+            explanation = quality_queries.submission_explanation(con, submission=sid)
         if changes:
             st.dataframe(
                 tables.changes_table(_Changes(changes), L), hide_index=True, width="stretch"
             )
         else:
             st.info(t("review.no_changes", L))
+        # Data-quality warnings and the analyst's explanation, before DPI approves (issue 14).
+        if not warnings.empty:
+            st.warning(
+                "  \n".join(tables.warning_facts(warnings, explanation, L)),
+                icon=":material/rule:",
+            )
+            st.dataframe(
+                tables.stored_warnings_table(warnings, L, {}), hide_index=True, width="stretch"
+            )
         st.page_link(
             "pages/history.py",
             label=t("review.open_history", L),
             icon=":material/history:",
-            query_params={"lang": L} if L == "en" else {},
+            query_params={"submission": str(sid)} | ({"lang": L} if L == "en" else {}),
         )
         if allowed.approve is not None:
             st.caption(allowed.approve.message(L))

@@ -7,6 +7,11 @@ on it in pandas; these queries only select, with $name parameters.
 
 from __future__ import annotations
 
+import duckdb
+import pandas as pd
+
+from greengrowth.queries.base import run_sql
+
 SQL: dict[str, str] = {
     # The department's accepted report for the latest period before $period (what an upload's
     # statuses are compared with; its rows come from submission_rows).
@@ -57,3 +62,82 @@ SQL: dict[str, str] = {
         FROM priority_task_status_latest
         WHERE plan_id = $plan AND completed_on IS NOT NULL""",
 }
+
+# ---- the stored warnings (data_quality_warnings) and the data-quality page -----------------------
+SQL |= {
+    # The explanation each submission was stored with (a warnings_accepted event), latest first.
+    "quality_explanations": """
+        SELECT e.submission_id, e.reason AS explanation
+        FROM submission_event e JOIN submission s USING (submission_id)
+        WHERE s.plan_id = $plan AND e.event = 'warnings_accepted'
+        QUALIFY row_number() OVER (PARTITION BY e.submission_id ORDER BY e.event_id DESC) = 1""",
+    # Every current warning of a plan, as the documented view has it.
+    "quality_stored_warnings": """
+        SELECT * FROM data_quality_warnings WHERE plan_id = $plan
+        ORDER BY period, department_code, importance, rule, sheet, "row" NULLS LAST""",
+    # One submission's current warnings (history page facts).
+    "quality_submission_warnings": """
+        SELECT * FROM data_quality_warnings WHERE submission_id = $submission
+        ORDER BY sheet, "row" NULLS LAST, rule""",
+    # Indicator values the leaders' pages show that carry an unexplained high-importance warning.
+    "quality_flagged_values": """
+        SELECT DISTINCT indicator_code, district_code, year, department_code, period, submission_id
+        FROM data_quality_warnings
+        WHERE plan_id = $plan AND kind = 'indicator' AND importance = 'high'
+          AND explanation IS NULL
+        ORDER BY indicator_code, year""",
+    # Completeness of content: activities a department leads, and how many its current report
+    # for each period gives a status (WHO DQR: completeness of indicator data).
+    "quality_activity_completeness": """
+        WITH leads AS (
+            SELECT DISTINCT department_code, activity_no FROM activity_lead WHERE plan_id = $plan),
+        cur AS (
+            SELECT department_code, period, submission_id FROM current_submissions
+            WHERE plan_id = $plan)
+        SELECT c.department_code, c.period, c.submission_id,
+               count(l.activity_no) AS activities_led, count(r.activity_no) AS with_status
+        FROM cur c
+        JOIN leads l USING (department_code)
+        LEFT JOIN activity_report r
+            ON r.submission_id = c.submission_id AND r.activity_no = l.activity_no
+        GROUP BY ALL ORDER BY c.period, c.department_code""",
+}
+# Every explanation in the store, for the rebuild (replayed with its submission).
+SQL["quality_all_explanations"] = """
+    SELECT submission_id, reason AS explanation FROM submission_event
+    WHERE event = 'warnings_accepted'
+    QUALIFY row_number() OVER (PARTITION BY submission_id ORDER BY event_id DESC) = 1"""
+SQL["quality_submission_explanation"] = """
+    SELECT reason AS explanation FROM submission_event
+    WHERE submission_id = $submission AND event = 'warnings_accepted'
+    ORDER BY event_id DESC LIMIT 1"""
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pd.DataFrame:
+    return run_sql(con, SQL[name], params)
+
+
+def stored_warnings(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """Every current warning of a plan (the data_quality_warnings view)."""
+    return _run(con, "quality_stored_warnings", plan=plan_id)
+
+
+def submission_warnings(con: duckdb.DuckDBPyConnection, submission: int) -> pd.DataFrame:
+    """One submission's current warnings."""
+    return _run(con, "quality_submission_warnings", submission=submission)
+
+
+def submission_explanation(con: duckdb.DuckDBPyConnection, submission: int) -> str | None:
+    """The explanation the submission was stored with, if it had warnings."""
+    frame = _run(con, "quality_submission_explanation", submission=submission)
+    return None if frame.empty else str(frame["explanation"].iloc[0])
+
+
+def flagged_values(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """Indicator values with an unexplained high-importance warning (leaders' pages mark them)."""
+    return _run(con, "quality_flagged_values", plan=plan_id)
+
+
+def activity_completeness(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
+    """Per department and period: activities led and how many the current report gives a status."""
+    return _run(con, "quality_activity_completeness", plan=plan_id)
