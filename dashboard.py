@@ -73,7 +73,7 @@ pages = {
 }
 # st.navigation comes before anything that can fail: if the script stopped earlier, Streamlit would
 # fall back to listing the files in pages/ by their file names.
-current = st.navigation(pages)
+current = st.navigation(pages, expanded=True)  # every page listed, none behind "View more"
 try:
     ensure_database()
 except StoreError:

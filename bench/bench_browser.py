@@ -121,7 +121,16 @@ def app_env(db: Path, work: Path) -> dict[str, str]:
 
 
 def app_args(env: dict[str, str]) -> list[str]:
-    return ["-m", "ui.serve", "run", "dashboard.py", "--secrets.files", env["_secrets"]]
+    return [
+        "-m",
+        "ui.serve",
+        "run",
+        "dashboard.py",
+        "--server.address",
+        "127.0.0.1",
+        "--secrets.files",
+        env["_secrets"],
+    ]
 
 
 def main() -> None:

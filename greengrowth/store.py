@@ -374,8 +374,13 @@ CREATE OR REPLACE VIEW event_log AS
 SELECT e.event_at, CASE WHEN e.event = 'withdrawn' THEN 'withdrawal'
                         WHEN s.derived_from IS NOT NULL THEN 'correction' ELSE 'upload' END AS event,
        e.actor, s.plan_id, s.department_code, s.period, e.submission_id,
-       CASE WHEN e.event = 'withdrawn' THEN e.reason ELSE s.file_name END AS detail
+       CASE WHEN e.event = 'withdrawn' THEN e.reason
+            ELSE s.file_name || coalesce(' · ' || x.explanation, '') END AS detail
 FROM submission_event e JOIN submission s USING (submission_id)
+-- an upload's explanation for its data-quality warnings is part of the upload, not a step of its own
+LEFT JOIN (SELECT submission_id, any_value(reason) AS explanation FROM submission_event
+           WHERE event = 'warnings_accepted' GROUP BY submission_id) x USING (submission_id)
+WHERE e.event <> 'warnings_accepted'
 UNION ALL
 SELECT decided_at, CASE decision WHEN 'approved' THEN 'approval' WHEN 'returned' THEN 'return'
                                  ELSE 'reopen' END,

@@ -13,6 +13,9 @@ from loaders import service
 from loaders.errors import ServiceError
 from tests.workbooks import good_workbook
 
+# The demo carries planted data-quality warnings (issue 14): reports compared with them need a reason.
+WHY = "Đã kiểm tra với đơn vị (kiểm thử chu trình báo cáo)"
+
 PLAN_ID = "binh-duong-2018-2020"
 NOW = datetime(2026, 11, 24, 10, 0)
 ANALYST = Account("lan", "Nguyễn Thị Lan", "analyst", ("DOIT",))
@@ -83,7 +86,9 @@ def test_the_whole_cycle_in_the_service(con) -> None:
     assert returned["state"] == "returned" and returned["decided_by"] == "hoa"
     assert returned["comment"] == "Thiếu số liệu chỉ tiêu năm 2019"
     # the department uploads again: submitted once more
-    again = service.commit(con, ANALYST, good_workbook(con), "doit-2019-lan2.xlsx", now=next(clock))
+    again = service.commit(
+        con, ANALYST, good_workbook(con), "doit-2019-lan2.xlsx", now=next(clock), explanation=WHY
+    )
     assert again.outcome == "accepted" and state(con)["state"] == "submitted"
     service.approve(con, REVIEWER, again.submission_id, now=next(clock))
     approved = state(con)
@@ -92,7 +97,9 @@ def test_the_whole_cycle_in_the_service(con) -> None:
     before = snapshot(con)
     data = good_workbook(con, percent=60)
     for attempt in (
-        lambda: service.commit(con, ANALYST, data, "doit-2019-lan3.xlsx", now=next(clock)),
+        lambda: service.commit(
+            con, ANALYST, data, "doit-2019-lan3.xlsx", now=next(clock), explanation=WHY
+        ),
         lambda: service.check(con, ANALYST, data, "doit-2019-lan3.xlsx", now=next(clock)),
         lambda: service.withdraw(con, ANALYST, again.submission_id, "rút", now=next(clock)),
         lambda: service.withdraw(con, ADMIN, again.submission_id, "rút", now=next(clock)),
@@ -146,7 +153,9 @@ def test_return_needs_a_comment_and_approval_needs_the_current_submission(con) -
     with pytest.raises(ServiceError) as info:
         service.return_report(con, REVIEWER, own, " ", now=NOW)
     assert info.value.code == "reason_required" and info.value.action == "return"
-    newer = service.commit(con, ANALYST, good_workbook(con), "doit-moi.xlsx", now=NOW)
+    newer = service.commit(
+        con, ANALYST, good_workbook(con), "doit-moi.xlsx", now=NOW, explanation=WHY
+    )
     before = snapshot(con)
     with pytest.raises(ServiceError) as info:
         service.approve(con, REVIEWER, own, now=NOW)  # the reviewer looked at the older one
@@ -162,7 +171,9 @@ def test_a_returned_report_cannot_be_approved_until_uploaded_again(con) -> None:
         service.approve(con, REVIEWER, own, now=NOW)
     assert info.value.code == "cannot_approve"
     # a returned report may still be corrected by its department (a correction submits again)
-    fixed = service.correct(con, ANALYST, own, activities=_edited(con, own), now=NOW)
+    fixed = service.correct(
+        con, ANALYST, own, activities=_edited(con, own), now=NOW, explanation=WHY
+    )
     assert fixed.outcome == "accepted" and state(con)["state"] == "submitted"
 
 
@@ -174,7 +185,7 @@ def test_the_lock_holds_inside_the_transaction(con) -> None:
     service.approve(con, REVIEWER, current(con), now=NOW)
     before = snapshot(con)
     with pytest.raises(ServiceError) as info:
-        service.commit(con, ANALYST, data, "doit.xlsx", now=NOW)
+        service.commit(con, ANALYST, data, "doit.xlsx", now=NOW, explanation=WHY)
     assert info.value.code == "locked"
     assert snapshot(con) == before
 
@@ -184,7 +195,9 @@ def test_value_history_traces_a_change_to_its_submission_and_user(con) -> None:
     rows = queries.submission_rows(con, own)["activities"]
     no = int(rows["activity_no"].iloc[0])
     old_text = rows["done_text"].iloc[0]
-    fixed = service.correct(con, ANALYST, own, activities=_edited(con, own), now=NOW)
+    fixed = service.correct(
+        con, ANALYST, own, activities=_edited(con, own), now=NOW, explanation=WHY
+    )
     history = queries.cycle.value_history(con, PLAN_ID, "activity", str(no))
     change = history[(history["submission_id"] == fixed.submission_id)]
     assert list(change["field"]) == ["done_text"]  # only what changed

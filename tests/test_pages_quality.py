@@ -4,6 +4,7 @@ link target, and the leaders' marker, on a copy of the demo database (issue 14).
 from __future__ import annotations
 
 from greengrowth import store
+from greengrowth.text import literal
 from loaders import layout as L
 from loaders.demo import DELIBERATELY_IMPLAUSIBLE
 from tests.test_pages_analyst import (
@@ -130,7 +131,8 @@ def test_the_history_link_opens_the_submission_with_its_explanation(demo_db) -> 
     assert not at.exception, at.exception
     assert at.selectbox(key="history_pick").value == sub
     facts = "\n".join(texts(at, "markdown"))
-    assert why in facts and "Cảnh báo chất lượng dữ liệu hiện còn" in facts
+    # Typed text is rendered literally (Markdown characters escaped, issue 9).
+    assert literal(why) in facts and "Cảnh báo chất lượng dữ liệu hiện còn" in facts
 
 
 def test_the_indicators_page_marks_a_value_with_an_unexplained_high_warning(demo_db) -> None:

@@ -277,7 +277,7 @@ def approval_note(plan_id: str, period: int, L: str) -> bool:
         else:
             del st.query_params[APPROVED_PARAM]
         st.rerun()
-    missing = ", ".join(counts["not_approved"]) or "–"
+    missing = ", ".join(counts["not_approved" if L == "en" else "not_approved_vi"]) or "–"
     key = "cycle.note_approved_only" if on else "cycle.note"
     st.caption(
         t(key, L, approved=int(counts["approved"]), expected=int(counts["expected"]),

@@ -49,11 +49,17 @@ SQL: dict[str, str] = {
         FROM report_status r JOIN department d USING (plan_id, department_code)
         WHERE r.plan_id = $plan AND r.state = 'approved'
         ORDER BY r.period DESC, r.department_code""",
+    # Not approved, named as each language names departments: the acronym in English, the short
+    # Vietnamese name (Sở NN&PTNT) in Vietnamese documents.
     "approval_count": """
-        SELECT count(*) FILTER (WHERE state = 'approved') AS approved, count(*) AS expected,
-               list(department_code ORDER BY department_code)
-                   FILTER (WHERE state <> 'approved') AS not_approved
-        FROM report_status WHERE plan_id = $plan AND period = $period""",
+        SELECT count(*) FILTER (WHERE r.state = 'approved') AS approved, count(*) AS expected,
+               list(r.department_code ORDER BY r.department_code)
+                   FILTER (WHERE r.state <> 'approved') AS not_approved,
+               list(coalesce(d.short_vi, d.name_vi, r.department_code) ORDER BY r.department_code)
+                   FILTER (WHERE r.state <> 'approved') AS not_approved_vi
+        FROM report_status r
+        LEFT JOIN department d ON d.plan_id = r.plan_id AND d.department_code = r.department_code
+        WHERE r.plan_id = $plan AND r.period = $period""",
     "value_history": """
         SELECT * FROM value_history
         WHERE plan_id = $plan AND kind = $kind AND item = $item
@@ -105,8 +111,9 @@ def approved_reports(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFra
 def approval_count(con: duckdb.DuckDBPyConnection, plan_id: str, period: int) -> dict:
     """How many of a period's expected reports are approved, and which are not."""
     row = _run(con, "approval_count", plan=plan_id, period=period).iloc[0].to_dict()
-    missing = row["not_approved"]
-    row["not_approved"] = [] if missing is None or not len(missing) else list(missing)
+    for column in ("not_approved", "not_approved_vi"):
+        missing = row[column]
+        row[column] = [] if missing is None or not len(missing) else list(missing)
     return row
 
 
