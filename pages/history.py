@@ -11,6 +11,7 @@ import streamlit as st
 
 from greengrowth.i18n import t
 from greengrowth.queries import quality as qq
+from greengrowth.queries import scale
 from greengrowth.queries import submissions as q
 from loaders import service, tables
 from ui.analyst import correction_box, original_download, withdraw_box
@@ -20,6 +21,7 @@ from ui.data import load
 
 FLASH_KEY = "history_flash"
 PICK_NEXT_KEY = "history_pick_next"  # select this submission on the next run (after a correction)
+PAGE_SIZE = 50
 
 ctx = analyst_page("history.heading", "history.intro")
 L, user = ctx.lang, ctx.user
@@ -30,37 +32,60 @@ plan_id = picked[0]
 flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
-history = load(q.submission_history, plan_id=plan_id)
-if history.empty:
+# The list is filtered and cut to one page in SQL: never every submission of a plan (issue 11).
+choices = load(scale.submission_history_filters, plan_id=plan_id)
+if choices["total"] == 0:
     st.info(t("history.empty", L))
     st.stop()
+wanted = st.query_params.pop("submission", None)  # a link from the data-quality or review page
+target = load(q.submission, submission=int(wanted)) if wanted and wanted.isdigit() else None
+if target is not None and target["plan_id"] == plan_id:  # show it: filter to its report
+    st.session_state["history_department"] = target["department_code"]
+    st.session_state["history_period"] = int(target["period"])
+    st.session_state["history_page"] = 1
+    st.session_state[PICK_NEXT_KEY] = int(wanted)
 
-departments, periods = tables.history_choices(history)
+departments = [tables.ALL, *choices["departments"]]
+periods = [tables.ALL, *choices["periods"]]
 all_label = t("history.all", L)
-left, right = st.columns(2)
+left, middle, right = st.columns([2, 2, 1])
 department = left.selectbox(
     t("history.filter_department", L),
     departments,
     format_func=lambda d: all_label if d == tables.ALL else d,
     key="history_department",
 )
-period = right.selectbox(
+period = middle.selectbox(
     t("history.filter_period", L),
     periods,
     format_func=lambda p: all_label if p == tables.ALL else str(p),
     key="history_period",
 )
-shown = tables.filter_history(history, department, period)
+filters = {
+    "plan_id": plan_id,
+    "department": None if department == tables.ALL else department,
+    "period": None if period == tables.ALL else int(period),
+    "page_size": PAGE_SIZE,
+}
+shown, matching = load(scale.submission_history_page, page=0, **filters)
+pages = max(1, -(-matching // PAGE_SIZE))
+# The filters changed and the page asked for no longer exists: go to the last one that does.
+if st.session_state.get("history_page", 1) > pages:
+    st.session_state["history_page"] = pages
+page = int(right.number_input(t("history.page", L), 1, pages, step=1, key="history_page"))
+if page > 1:
+    shown, matching = load(scale.submission_history_page, page=page - 1, **filters)
 table = tables.history_table(shown, L)
 st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420))
-st.caption(t("history.count", L, n=len(shown), total=len(history)))
+st.caption(
+    t("history.count", L, n=matching, total=choices["total"])
+    + " "
+    + t("history.page_of", L, page=page, pages=pages, size=PAGE_SIZE)
+)
 if shown.empty:
     st.stop()
 
 labels = tables.pick_labels(shown, L)
-wanted = st.query_params.pop("submission", None)  # a link from the data-quality page
-if wanted and wanted.isdigit() and int(wanted) in labels:
-    st.session_state[PICK_NEXT_KEY] = int(wanted)
 if st.session_state.get(PICK_NEXT_KEY) in labels:
     st.session_state["history_pick"] = st.session_state.pop(PICK_NEXT_KEY)
 picked = st.selectbox(

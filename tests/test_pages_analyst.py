@@ -466,3 +466,25 @@ def test_a_submission_withdrawn_meanwhile_says_so(demo_db) -> None:
     assert not at.exception
     assert f"Lần nộp số {new} đã được rút." in [c.value for c in at.caption]
     assert not texts(at, "error")
+
+
+def test_history_is_paged_in_sql_and_a_link_opens_its_submission(demo_db) -> None:
+    """Issue 11: the list is one page of a filtered query, never every submission; a link with
+    ?submission= (data-quality and review pages) filters to that report and selects it."""
+    at = open_page("pages/history.py")
+    total = count_submissions()
+    captions = " ".join(texts(at, "caption"))
+    assert f"{total} trong tổng số {total} lần nộp." in captions and "Trang 1/1" in captions
+    assert at.number_input(key="history_page").value == 1
+    with store.connect() as con:
+        sid, dept, period = con.execute(
+            "SELECT submission_id, department_code, period FROM submission "
+            "ORDER BY submission_id LIMIT 1"
+        ).fetchone()
+    at.query_params["submission"] = str(sid)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="history_pick").value == sid
+    assert at.selectbox(key="history_department").value == dept
+    assert at.selectbox(key="history_period").value == period
+    assert len(at.dataframe[0].value) < total  # only that report's submissions are listed
