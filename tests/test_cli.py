@@ -17,7 +17,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def cli(*args: str, env_db: Path) -> subprocess.CompletedProcess:
     import os
 
-    env = {**os.environ, "GG_DB": str(env_db), "GG_FILES": str(env_db.parent / "files")}
+    from greengrowth.store import postgres_url
+
+    # Originals beside a DuckDB file; a PostgreSQL store has no "beside": keep the fixture's folder
+    # (else a folder named after the URL would appear in the working directory).
+    files = os.environ["GG_FILES"] if postgres_url(env_db) else str(env_db.parent / "files")
+    env = {**os.environ, "GG_DB": str(env_db), "GG_FILES": files}
     return subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
