@@ -12,6 +12,16 @@ import pandas as pd
 
 from greengrowth.queries.base import run_sql
 
+# Each current submission of a plan (cur) and the same department's previous accepted report
+# (prev): what the "going backwards" rules compare, for activities and tasks alike.
+_CURRENT_AND_PREVIOUS = """WITH cur AS (
+            SELECT department_code, period, submission_id FROM current_submissions
+            WHERE plan_id = $plan),
+        prev AS (
+            SELECT c.submission_id, p.period AS prev_period, p.submission_id AS prev_submission_id
+            FROM cur c JOIN cur p ON p.department_code = c.department_code AND p.period < c.period
+            QUALIFY row_number() OVER (PARTITION BY c.submission_id ORDER BY p.period DESC) = 1)"""
+
 SQL: dict[str, str] = {
     # The department's accepted report for the latest period before $period (what an upload's
     # statuses are compared with; its rows come from submission_rows).
@@ -24,14 +34,8 @@ SQL: dict[str, str] = {
         SELECT department_code, period, submission_id, indicator_code, district_code, year, value
         FROM indicator_values_latest WHERE plan_id = $plan""",
     # Current activity rows beside the same activity in the department's previous accepted report.
-    "quality_activity_pairs": """
-        WITH cur AS (
-            SELECT department_code, period, submission_id FROM current_submissions
-            WHERE plan_id = $plan),
-        prev AS (
-            SELECT c.submission_id, p.period AS prev_period, p.submission_id AS prev_submission_id
-            FROM cur c JOIN cur p ON p.department_code = c.department_code AND p.period < c.period
-            QUALIFY row_number() OVER (PARTITION BY c.submission_id ORDER BY p.period DESC) = 1)
+    "quality_activity_pairs": f"""
+        {_CURRENT_AND_PREVIOUS}
         SELECT c.department_code, c.period, c.submission_id, a.activity_no AS key,
                a.status, a.percent_complete, x.prev_period,
                b.status AS prev_status, b.percent_complete AS prev_percent
@@ -40,14 +44,8 @@ SQL: dict[str, str] = {
         JOIN prev x USING (submission_id)
         JOIN activity_report b
             ON b.submission_id = x.prev_submission_id AND b.activity_no = a.activity_no""",
-    "quality_task_pairs": """
-        WITH cur AS (
-            SELECT department_code, period, submission_id FROM current_submissions
-            WHERE plan_id = $plan),
-        prev AS (
-            SELECT c.submission_id, p.period AS prev_period, p.submission_id AS prev_submission_id
-            FROM cur c JOIN cur p ON p.department_code = c.department_code AND p.period < c.period
-            QUALIFY row_number() OVER (PARTITION BY c.submission_id ORDER BY p.period DESC) = 1)
+    "quality_task_pairs": f"""
+        {_CURRENT_AND_PREVIOUS}
         SELECT c.department_code, c.period, c.submission_id, a.task_id AS key,
                a.status, NULL::DOUBLE AS percent_complete, x.prev_period,
                b.status AS prev_status, NULL::DOUBLE AS prev_percent
