@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,10 +51,44 @@ def e2e_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("e2e-data")
 
 
+@contextmanager
+def dashboard_server(folder: Path, secrets: Path, env: dict) -> Iterator[str]:
+    """`python -m ui.serve` (the launcher `make run` uses) on a free port of 127.0.0.1, waited for
+    until healthy; yields its base URL and stops only the server it started. Log in folder."""
+    port = _free_port()
+    log = (folder / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", "run", "dashboard.py",
+         "--server.address", "127.0.0.1",  # the demo account works only on this machine's address
+         "--server.port", str(port), "--server.headless", "true",
+         "--secrets.files", str(secrets)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"server did not start; see {folder / 'server.log'}")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def server(e2e_data_dir):
     """A dashboard on the demo data, with the demo analyst account; yields its base URL."""
-    port = _free_port()
     db = e2e_data_dir / "e2e.duckdb"
     secrets_dir = e2e_data_dir / "secrets"
     secrets_dir.mkdir()
@@ -71,47 +107,8 @@ def server(e2e_data_dir):
         check=True,
         capture_output=True,
     )
-    log = (e2e_data_dir / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ui.serve",  # the launcher `make run` uses
-            "run",
-            "dashboard.py",
-            "--server.address",
-            "127.0.0.1",  # the demo account works only on this machine's own address
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--secrets.files",
-            str(secrets_dir / "secrets.toml"),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        raise RuntimeError(f"server did not start; see {e2e_data_dir / 'server.log'}")
-    yield base
-    proc.terminate()  # only the server we started
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with dashboard_server(e2e_data_dir, secrets_dir / "secrets.toml", env) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

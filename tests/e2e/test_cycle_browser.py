@@ -14,8 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from openpyxl import load_workbook
 from greengrowth import queries, store
 from loaders import layout as L
 from loaders.template import build_template
-from tests.e2e.conftest import CHROMIUM, ROOT, _free_port
+from tests.e2e.conftest import CHROMIUM, ROOT, dashboard_server
 from tests.workbooks import fill_rows
 
 PLAN_ID = "binh-duong-2018-2020"
@@ -80,33 +78,8 @@ def cycle_server(tmp_path_factory):
             f'\n[analysts.hoa]\nname = "Trần Thị Hoa (Sở Kế hoạch và Đầu tư)"\n'
             f'password_hash = "{_hash(PASSWORDS["hoa"])}"\nrole = "reviewer"\n'
         )
-    port = _free_port()
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "run", "dashboard.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        raise RuntimeError(f"server did not start; see {data / 'server.log'}")
-    yield base, db, files
-    proc.terminate()  # only the server this module started
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with dashboard_server(data, secrets, env) as base:
+        yield base, db, files
 
 
 def _ready(page) -> None:
