@@ -1,7 +1,11 @@
 """Sign-in attempts counted in the store per user name (issue #9), not per browser session: a new tab
 or browser must not reset the count. After MAX_FAILURES failures within WINDOW the name waits until
 the oldest of them is WINDOW old; every attempt (ok, failed, refused while waiting) is in the event
-log (signin_event, append-only)."""
+log (signin_event, append-only).
+
+Sign-ins through the province's identity provider (OpenID Connect) and sign-outs are in the same log:
+the actor is then the SSO identity (greengrowth.auth.sso_identity), kept exactly as the provider gave
+it (a subject is case-sensitive), and they never count as failures."""
 
 from __future__ import annotations
 
@@ -42,3 +46,12 @@ def record(
 ) -> None:
     """Append one attempt: ok, failed, or locked (refused while the name waits)."""
     store.record_signin(con, _key(username), outcome, now or clock.now())
+
+
+def record_sso(
+    con: duckdb.DuckDBPyConnection, identity: str, outcome: str, now: datetime | None = None
+) -> None:
+    """Append an identity-provider sign-in (`ok`) or a sign-out (`signout`) of an SSO identity."""
+    if outcome not in ("ok", "signout"):
+        raise ValueError(f"an SSO sign-in is ok or signout, not {outcome!r}")
+    store.record_signin(con, (identity or "").strip()[:200], outcome, now or clock.now())

@@ -1081,7 +1081,7 @@ def _quoted(path: Path) -> str:
 
 # ---- the reporting cycle (issue #9): append-only writes ---------------------------------------------
 DECISIONS = ("approved", "returned", "reopened")
-SIGNIN_OUTCOMES = ("ok", "failed", "locked")
+SIGNIN_OUTCOMES = ("ok", "failed", "locked", "signout")
 
 
 def record_decision(

@@ -2,7 +2,9 @@
 provider is configured in [auth]. Viewing needs no account; uploading, correcting and withdrawing do.
 
 The signed-in user name lives in st.session_state; the account itself is looked up in the secrets on
-every run, so removing an account from secrets.toml takes effect at once.
+every run, so removing an account from secrets.toml takes effect at once. A user signed in with the
+identity provider gets the role of their st.secrets["identities"] entry (greengrowth.auth), acts
+under their SSO identity, and without an entry is signed in but may only view.
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ import duckdb
 import streamlit as st
 
 from greengrowth import signin, store
-from greengrowth.auth import Account, AccountError, account_for_email, authenticate, load_accounts
+from greengrowth.auth import (
+    Account,
+    AccountError,
+    Identity,
+    account_for_identity,
+    authenticate,
+    load_accounts,
+    load_identities,
+    sso_identity,
+)
 from greengrowth.i18n import t
 from greengrowth.store import StoreError
+from greengrowth.text import literal
 
 SESSION_KEY = "analyst_user"
+SSO_RECORDED_KEY = "sso_signin_recorded"  # the identity whose sign-in this session has logged
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +75,75 @@ def _oidc_providers() -> list[str | None]:
     return [name for name, value in auth.items() if isinstance(value, dict)]
 
 
-def _oidc_email() -> str | None:
+def identities() -> list[Identity]:
+    """The configured SSO identities; raises AccountError for a malformed secrets entry."""
+    return load_identities(_secret("identities"), accounts())
+
+
+def _sso_claims() -> dict | None:
+    """The claims of a user signed in with the identity provider (st.user), else None."""
     if not _oidc_providers():
         return None
     try:
-        return st.user.get("email") if st.user.is_logged_in else None
+        return st.user.to_dict() if st.user.is_logged_in else None
     except Exception:
         return None
 
 
+def _sso_account(claims: dict) -> Account | None:
+    try:
+        mapped = identities()
+    except AccountError:
+        log.exception("SSO identities in secrets are malformed; SSO users may only view")
+        mapped = []
+    return account_for_identity(mapped, _safe_accounts(), claims)
+
+
+def _config_problem() -> str | None:
+    try:
+        identities()
+    except AccountError as exc:
+        return str(exc)
+    return None
+
+
+def _record_sso(identity: str, outcome: str) -> None:
+    try:
+        with store.connect() as con:
+            signin.record_sso(con, identity, outcome)
+    except (StoreError, duckdb.Error):
+        log.exception("SSO %s of %s could not be recorded", outcome, identity)
+
+
+def _note_sso_signin(identity: str) -> None:
+    """Log an identity-provider sign-in once per browser session (Streamlit sees the session that
+    arrives signed in, not the provider's redirect itself)."""
+    if st.session_state.get(SSO_RECORDED_KEY) != identity:
+        st.session_state[SSO_RECORDED_KEY] = identity
+        _record_sso(identity, "ok")
+
+
+def sso_identity_now() -> str | None:
+    """The identity recorded for the user signed in with the identity provider, else None."""
+    claims = _sso_claims()
+    if claims is None:
+        return None
+    account = _sso_account(claims)
+    return account.username if account else sso_identity(claims)
+
+
 def current_user() -> Account | None:
-    """The signed-in analyst, or None for a visitor."""
+    """The signed-in analyst, or None for a visitor and for an SSO identity with no mapping."""
     known = _safe_accounts()
     username = st.session_state.get(SESSION_KEY)
     if username and username in known and not _demo_refused(username):
         return known[username]
-    return account_for_email(known, _oidc_email())
+    claims = _sso_claims()
+    if claims is None:
+        return None
+    account = _sso_account(claims)
+    _note_sso_signin(account.username if account else sso_identity(claims))
+    return account
 
 
 def _demo_refused(username: str) -> bool:
@@ -104,6 +170,13 @@ def require_analyst(lang: str) -> Account:
     user = current_user()
     if user is not None:
         return user
+    claims = _sso_claims()
+    if claims is not None:  # signed in at the provider, but this identity has no rights here
+        problem = _config_problem()
+        if problem:
+            st.error(t("auth.bad_config", lang, detail=problem))
+        _sso_view_only(lang, claims)
+        st.stop()
     st.warning(t("auth.required", lang), icon=":material/lock:")
     _sign_in_form(lang, "main")
     st.stop()
@@ -166,6 +239,41 @@ def _sign_in_form(lang: str, where: str) -> None:
                 st.login()
 
 
+def _who(claims: dict) -> str:
+    """The provider's name for the user, as literal Markdown (it is typed at the provider)."""
+    return literal(claims.get("name") or claims.get("email") or claims.get("sub") or "?")
+
+
+def _code(identity: str) -> str:
+    """An identity as a code span: shown exactly, never turned into links."""
+    return "`" + identity.replace("`", "'") + "`"
+
+
+def _sso_view_only(lang: str, claims: dict) -> None:
+    """Who is signed in, what is recorded for them, and that they may only view."""
+    st.info(
+        t("auth.sso_signed_in", lang, who=_who(claims))
+        + "  \n"
+        + t("auth.sso_recorded_as", lang, identity=_code(sso_identity(claims)))
+        + "  \n"
+        + t("auth.sso_view_only", lang),
+        icon=":material/visibility:",
+    )
+
+
+def _sign_out() -> None:
+    """Sign out of this app (and of the provider's session cookie), recording it in the log."""
+    username = st.session_state.pop(SESSION_KEY, None)
+    if username:
+        _attempt(username, "signout")
+    identity = sso_identity_now()
+    if identity:
+        _record_sso(identity, "signout")
+        st.session_state.pop(SSO_RECORDED_KEY, None)
+        st.logout()
+    st.rerun()
+
+
 def sidebar_account(lang: str) -> None:
     """The account box in the sidebar: who is signed in and a sign-out button, or a sign-in form."""
     with st.sidebar:
@@ -177,22 +285,25 @@ def sidebar_account(lang: str) -> None:
                 if user.is_admin or "*" in user.departments
                 else ", ".join(user.departments)
             )
-            st.markdown(t("auth.signed_in_as", lang, name=user.name, username=user.username))
+            if user.username == sso_identity_now():  # signed in with the identity provider
+                st.markdown(t("auth.sso_signed_in", lang, who=literal(user.name)))
+                st.caption(t("auth.sso_recorded_as", lang, identity=_code(user.username)))
+            else:
+                st.markdown(t("auth.signed_in_as", lang, name=user.name, username=user.username))
             if user.role == "reviewer":  # the reporting cycle: reviews every report, uploads none
                 st.caption(t("auth.scope_reviewer", lang))
             else:
                 st.caption(t("auth.scope", lang, departments=scope))
             if st.button(t("auth.sign_out", lang), key="signout", icon=":material/logout:"):
-                st.session_state.pop(SESSION_KEY, None)
-                if _oidc_email():
-                    st.logout()
-                st.rerun()
+                _sign_out()
             return
-        email = _oidc_email()
-        if email:  # signed in with SSO, but no analyst account lists this address
-            st.caption(t("auth.sso_no_account", lang, email=email))
+        claims = _sso_claims()
+        if claims is not None:  # signed in with SSO, but no identity entry maps it: view only
+            st.markdown(t("auth.sso_signed_in", lang, who=_who(claims)))
+            st.caption(t("auth.sso_recorded_as", lang, identity=_code(sso_identity(claims))))
+            st.caption(t("auth.sso_view_only", lang))
             if st.button(t("auth.sign_out", lang), key="signout_sso", icon=":material/logout:"):
-                st.logout()
+                _sign_out()
             return
         with st.expander(t("auth.sign_in_title", lang), icon=":material/person:"):
             _sign_in_form(lang, "sidebar")

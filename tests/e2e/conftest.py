@@ -52,10 +52,13 @@ def e2e_data_dir(tmp_path_factory) -> Path:
 
 
 @contextmanager
-def dashboard_server(folder: Path, secrets: Path, env: dict) -> Iterator[str]:
-    """`python -m ui.serve` (the launcher `make run` uses) on a free port of 127.0.0.1, waited for
-    until healthy; yields its base URL and stops only the server it started. Log in folder."""
-    port = _free_port()
+def dashboard_server(
+    folder: Path, secrets: Path, env: dict, port: int | None = None
+) -> Iterator[str]:
+    """`python -m ui.serve` (the launcher `make run` uses) on a free port of 127.0.0.1 (or `port`,
+    when the secrets must name it beforehand, as an OIDC redirect URI does), waited for until
+    healthy; yields its base URL and stops only the server it started. Log in folder."""
+    port = port or _free_port()
     log = (folder / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.serve", "run", "dashboard.py",
