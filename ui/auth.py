@@ -10,6 +10,7 @@ under their SSO identity, and without an entry is signed in but may only view.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 
 import duckdb
@@ -32,6 +33,8 @@ from greengrowth.text import literal
 
 SESSION_KEY = "analyst_user"
 SSO_RECORDED_KEY = "sso_signin_recorded"  # the identity whose sign-in this session has logged
+_SEEN_SIGNINS: set[tuple[str, str]] = set()  # (identity, ID token iat) logged by this process
+_SEEN_LOCK = threading.Lock()
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +118,22 @@ def _record_sso(identity: str, outcome: str) -> None:
         log.exception("SSO %s of %s could not be recorded", outcome, identity)
 
 
-def _note_sso_signin(identity: str) -> None:
-    """Log an identity-provider sign-in once per browser session (Streamlit sees the session that
-    arrives signed in, not the provider's redirect itself)."""
-    if st.session_state.get(SSO_RECORDED_KEY) != identity:
-        st.session_state[SSO_RECORDED_KEY] = identity
-        _record_sso(identity, "ok")
+def _note_sso_signin(identity: str, claims: dict) -> None:
+    """Log an identity-provider sign-in once: Streamlit sees each browser session that arrives with
+    the sign-in cookie, not the provider's redirect itself, so a sign-in is known by its ID token's
+    issue time (`iat`) and logged once per server process, not once per tab or page load."""
+    if st.session_state.get(SSO_RECORDED_KEY) == identity:
+        return
+    st.session_state[SSO_RECORDED_KEY] = identity
+    issued = str(claims.get("iat") or "")
+    if issued:
+        with _SEEN_LOCK:
+            if (identity, issued) in _SEEN_SIGNINS:
+                return
+            if len(_SEEN_SIGNINS) > 10_000:  # bounded: at worst a sign-in is logged twice
+                _SEEN_SIGNINS.clear()
+            _SEEN_SIGNINS.add((identity, issued))
+    _record_sso(identity, "ok")
 
 
 def sso_identity_now() -> str | None:
@@ -142,7 +155,7 @@ def current_user() -> Account | None:
     if claims is None:
         return None
     account = _sso_account(claims)
-    _note_sso_signin(account.username if account else sso_identity(claims))
+    _note_sso_signin(account.username if account else sso_identity(claims), claims)
     return account
 
 
