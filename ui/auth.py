@@ -244,7 +244,11 @@ def _sign_in_form(lang: str, where: str) -> None:
         st.session_state[SESSION_KEY] = account.username
         st.rerun()
     for provider in _oidc_providers():
-        label = t("auth.sign_in_sso", lang, provider=provider or "SSO")
+        label = (  # one provider needs no name; "SSO" is no Vietnamese word
+            t("auth.sign_in_sso", lang, provider=provider)
+            if provider
+            else t("auth.sign_in_sso_single", lang)
+        )
         if st.button(label, key=f"sso_{where}_{provider}", icon=":material/key:"):
             if provider:
                 st.login(provider)

@@ -255,6 +255,12 @@ def test_an_identity_without_mapping_is_signed_in_but_may_only_view(
     assert page.locator(UPLOAD_INPUT).count() == 0
     assert page.locator(SIDEBAR).get_by_text(khach_identity).is_visible()
     page.screenshot(path=str(screenshots / "oidc-unmapped-view-only-vi.png"))
+    page.locator(SIDEBAR).get_by_text("English", exact=True).click()
+    _ready(page)
+    main.get_by_text("Signed in with your organisation account").wait_for(timeout=30_000)
+    assert main.get_by_text("This account may only view").is_visible()
+    assert page.locator(UPLOAD_INPUT).count() == 0
+    page.screenshot(path=str(screenshots / "oidc-unmapped-view-only-en.png"))
 
     # Viewing still works: the overview shows its charts.
     page.goto(f"{base}/")
