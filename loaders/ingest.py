@@ -29,31 +29,48 @@ from loaders.validate import ParsedSubmission, validate
 from loaders.workbook import read_workbook
 
 
-@dataclass
 class Change:
     """One difference against the current data for the same department and period.
 
-    Its sentence is written only when asked for (`text`, `text_vi`, `text_en`): a 10,000-row report
-    is diffed and stored without formatting 20,000 numbers that nobody may look at.
+    Its sentence is written when first asked for (`text`, `text_vi`, `text_en`) by `render(lang)`,
+    a functools.partial of a module-level function (so a Change pickles): a 10,000-row report is
+    diffed and stored without formatting 20,000 numbers nobody may look at. Sentences given to the
+    constructor are used as they are.
     """
 
-    kind: str  # activity | task | indicator
-    key: str
-    before: str | None
-    after: str
-    # lang -> the sentence; a functools.partial of a module-level function, so a Change pickles
-    render: Callable[[str], str] = field(repr=False, compare=False, default=None)
+    __slots__ = ("kind", "key", "before", "after", "render", "_texts")
+
+    def __init__(self, kind: str, key: str, before: str | None, after: str,
+                 text_vi: str | None = None, text_en: str | None = None, *,
+                 render: Callable[[str], str] | None = None) -> None:  # fmt: skip
+        self.kind = kind  # activity | task | indicator
+        self.key, self.before, self.after, self.render = key, before, after, render
+        self._texts = {lang: text for lang, text in (("vi", text_vi), ("en", text_en)) if text}
 
     def text(self, lang: str = "vi") -> str:
-        return self.render(lang)
+        if lang not in self._texts:
+            self._texts[lang] = self.render(lang) if self.render is not None else ""
+        return self._texts[lang]
 
     @property
     def text_vi(self) -> str:
-        return self.render("vi")
+        return self.text("vi")
 
     @property
     def text_en(self) -> str:
-        return self.render("en")
+        return self.text("en")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Change):
+            return NotImplemented
+        mine = (self.kind, self.key, self.before, self.after, self.text_vi, self.text_en)
+        return mine == (other.kind, other.key, other.before, other.after, other.text_vi,
+                        other.text_en)  # fmt: skip
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Change({self.kind!r}, {self.key!r}, {self.before!r}, {self.after!r})"
 
 
 @dataclass
@@ -321,11 +338,11 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
         if old is not None and old[0] == new[0] and _same(old[1], new[1]):
             if old_details.get(no) != new_details.get(no):  # same status, new text or spending
                 changes.append(Change("activity", str(no), old[0], new[0],
-                                      partial(_activity_detail_text, no)))  # fmt: skip
+                                      render=partial(_activity_detail_text, no)))  # fmt: skip
             continue
         changes.append(Change(
             "activity", str(no), None if old is None else old[0], new[0],
-            partial(_activity_text, no, old, last_year.get(no), earlier, new),
+            render=partial(_activity_text, no, old, last_year.get(no), earlier, new),
         ))  # fmt: skip
     old_tasks = {} if before is None else {
         r.task_id: (r.status, r.achieved_value) for r in before["tasks"].itertuples()
@@ -336,7 +353,7 @@ def diff_against(con, parsed: ParsedSubmission, previous: int | None) -> list[Ch
             continue
         changes.append(Change(
             "task", row.task_id, None if old is None else old[0], row.status,
-            partial(_task_text, row.task_id, None if old is None else old[0], row.status),
+            render=partial(_task_text, row.task_id, None if old is None else old[0], row.status),
         ))  # fmt: skip
     changes.extend(
         _indicator_changes(con, parsed, None if before is None else before["indicators"])
@@ -387,10 +404,11 @@ def _indicator_changes(con, parsed: ParsedSubmission, stored: pd.DataFrame | Non
     for i in keep:
         row, before = rows[i], old[i]
         where = f" [{row.district_code}]" if row.district_code else ""
+        name = names.get(row.indicator_code) or dict.fromkeys(LANGS, row.indicator_code)
         changes.append(Change(
             "indicator", f"{row.indicator_code}{where} {row.year}",
             None if before is None else f"{before:g}", f"{row.value:g}",
-            partial(_indicator_text, names.get(row.indicator_code) or dict.fromkeys(LANGS, row.indicator_code), where, row.year, before, row.value),
+            render=partial(_indicator_text, name, where, row.year, before, row.value),
         ))  # fmt: skip
     return changes
 
