@@ -48,7 +48,7 @@ def main() -> None:
             t_store = median_ms(lambda: ingest_bytes(con, next(stored), "x.xlsx", "b"))
     print(f"DOIT workbook: {len(filled[0]) / 1024:.0f} kB")
     print(f"build template         {t_template:7.1f} ms")
-    print(f"read (calamine)        {t_read:7.1f} ms")
+    print(f"read (worker: checks + calamine) {t_read:7.1f} ms")
     print(f"dry run (baseline)     {t_dry:7.1f} ms   x1.00")
     print(f"ingest and store       {t_store:7.1f} ms   x{t_store / t_dry:.2f} vs dry run")
 

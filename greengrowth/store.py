@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 import duckdb
@@ -912,7 +911,11 @@ def append_rows(con: duckdb.DuckDBPyConnection, submission_id: int, records: lis
     row_type = type(records[0])
     if row_type not in ROW_TYPES or any(type(r) is not row_type for r in records):
         raise TypeError(f"rows must all be one of {[t.__name__ for t in ROW_TYPES]}")
-    frame = pd.DataFrame([asdict(r) for r in records], columns=field_names(row_type))
+    # Column by column (asdict per row deep-copies every value: 1 s for a 10,000-row report).
+    frame = pd.DataFrame(
+        {name: [getattr(r, name) for r in records] for name in field_names(row_type)},
+        columns=field_names(row_type),
+    )
     frame.insert(0, "submission_id", submission_id)
     con.register("_rows", frame)
     try:

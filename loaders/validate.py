@@ -7,11 +7,15 @@ so a new plan needs no code change here.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
+from typing import TypeVar
 
 import duckdb
 from openpyxl.utils import get_column_letter
+from pandas import NA
 
 from greengrowth import queries
 from greengrowth.rows import ActivitySpending, ActivityStatus, IndicatorValue, TaskStatus
@@ -31,6 +35,7 @@ from loaders.problems import Problem, problem
 from loaders.workbook import RawWorkbook
 
 MAX_TEXT = 4000
+T = TypeVar("T")
 STATUS_HINT = ", ".join(accepted_status_words())
 
 
@@ -81,7 +86,7 @@ class _Sheet:
     def rows(self):
         """(excel_row_number, row) for every row that has any content."""
         for offset, row in enumerate(self.body, start=2):
-            if any(clean_text(v) for v in row):
+            if any(_has_content(v) for v in row):
                 yield offset, row
 
     def add(self, code: str, row: int | None, idx: int | None, value: object = "", expected=""):
@@ -89,6 +94,37 @@ class _Sheet:
         self.problems.append(
             problem(code, sheet=self.name, row=row, column=column, value=value, expected=expected)
         )
+
+
+def _has_content(value: object) -> bool:
+    """clean_text(value) != "", without cleaning the common cells: an empty one, a number, a date,
+    a printable text (no control or separator characters, so cleaning keeps a non-space one)."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return False
+    if isinstance(value, str):
+        return bool(value.strip(" ")) if value.isprintable() else bool(clean_text(value))
+    if isinstance(value, float):
+        return not math.isnan(value)
+    if isinstance(value, int | date | time | timedelta):  # bool and datetime included
+        return True
+    return bool(clean_text(value))
+
+
+def _memo(fn: Callable[[object], T]) -> Callable[[object], T]:
+    """fn computed once per distinct cell value (by type too: 1, 1.0 and True read differently)."""
+    seen: dict[tuple[type, object], T] = {}
+
+    def cached(value: object) -> T:
+        key = (type(value), value)
+        try:
+            return seen[key]
+        except KeyError:
+            seen[key] = out = fn(value)
+            return out
+        except TypeError:  # not hashable
+            return fn(value)
+
+    return cached
 
 
 def _cell(row: list, idx: int | None) -> object:
@@ -116,22 +152,26 @@ def _text(sheet: _Sheet, r: int, idx: int | None, row: list) -> str | None:
     return text or None
 
 
+def _amount(raw: object, notation: str | None) -> tuple[float | None, str | None, str]:
+    """(number, problem code or None, expected) for one cell of a number column."""
+    try:
+        number = parse_number(raw, notation)
+    except AmbiguousNumber:
+        return None, "ambiguous_number", ""
+    except ValueError:
+        return None, "bad_number", ""
+    if number is not None and number < 0:
+        return None, "negative_number", ""
+    if number is not None and number >= IMPLAUSIBLE_NUMBER:  # 1e300 is a typo, not a figure
+        return None, "implausible_number", "1.000.000.000.000"
+    return number, None, ""
+
+
 def _number(sheet: _Sheet, r: int, idx: int | None, row: list) -> float | None:
     raw = _cell(row, idx)
-    try:
-        number = parse_number(raw, sheet.notation)
-    except AmbiguousNumber:
-        sheet.add("ambiguous_number", r, idx, raw)
-        return None
-    except ValueError:
-        sheet.add("bad_number", r, idx, raw)
-        return None
-    if number is not None and number < 0:
-        sheet.add("negative_number", r, idx, raw)
-        return None
-    if number is not None and number >= IMPLAUSIBLE_NUMBER:  # 1e300 is a typo, not a figure
-        sheet.add("implausible_number", r, idx, raw, "1.000.000.000.000")
-        return None
+    number, code, expected = _amount(raw, sheet.notation)
+    if code is not None:
+        sheet.add(code, r, idx, raw, expected)
     return number
 
 
@@ -158,11 +198,13 @@ def validate(
     info = _read_info(con, raw.sheets.get(L.SHEET_INFO, []), today, problems)
     if info is None:
         return None, problems
+    # Only a text with a "." or "," can say which notation the workbook uses (number_notation).
     info.number_notation = number_notation(
         value
         for name in (L.SHEET_ACTIVITIES, L.SHEET_TASKS, L.SHEET_INDICATORS)
         for row in raw.sheets.get(name, [])[1:]
         for value in row
+        if isinstance(value, str) and ("." in value or "," in value)
     )
     scope = queries.department_scope(con, info.plan_id, info.department_code)
     funding = queries.run(con, "funding_sources", plan=info.plan_id)
@@ -394,60 +436,70 @@ def _read_tasks(rows, scope, info: ParsedSubmission, today: date, problems) -> N
 
 
 def _read_indicators(rows, scope, districts, plan, info: ParsedSubmission, problems) -> None:
+    """Up to 10,000 rows: every distinct code, place, year, value and note is read once (_memo), and
+    one pass in row order only looks them up, so problems keep their order (at most one per row)."""
     sheet = _Sheet(L.SHEET_INDICATORS, rows, problems, info.number_notation)
     c = {col.field: sheet.col(col.header_vi, col.required) for col in L.INDICATOR_COLUMNS}
     if c["indicator_code"] is None or c["year"] is None or c["value"] is None:
         return
     _note_columns(info, sheet, L.INDICATOR_COLUMNS, c)
-    indicators = scope["indicators"].set_index("indicator_code")
+    frame = scope["indicators"]
+    by_district = {
+        code: flag is not None and flag is not NA and bool(flag)  # NULL in the catalog: no
+        for code, flag in zip(frame["indicator_code"], frame["by_district"], strict=True)
+    }
     places = {fold(L.WHOLE_PROVINCE): None}
     for code, name in zip(districts["district_code"], districts["name_vi"], strict=True):
         places[fold(name)] = code
         places[fold(code)] = code
     place_hint = ", ".join([L.WHOLE_PROVINCE, *districts["name_vi"]])
     first_year, last_year = int(plan["period_start"]) - 10, info.period
+    text, folded, as_int = _memo(clean_text), _memo(fold), _memo(_as_int)
+    amount = _memo(lambda raw: _amount(raw, sheet.notation))
+    i_code, i_place, i_year, i_value, i_note = (
+        c["indicator_code"], c["district_code"], c["year"], c["value"], c["note"]
+    )  # fmt: skip
     seen: dict[tuple, int] = {}
     for r, row in sheet.rows():
-        code = clean_text(_cell(row, c["indicator_code"]))
-        raw_value = _cell(row, c["value"])
-        if clean_text(raw_value) == "":
-            if code and code not in indicators.index:
-                sheet.add("unknown_indicator", r, c["indicator_code"], code)
+        code = text(_cell(row, i_code))
+        raw_value = _cell(row, i_value)
+        if text(raw_value) == "":
+            if code and code not in by_district:
+                sheet.add("unknown_indicator", r, i_code, code)
             continue  # a prefilled row left empty: nothing reported for it
-        if code not in indicators.index:
-            sheet.add("unknown_indicator", r, c["indicator_code"], code)
+        if code not in by_district:
+            sheet.add("unknown_indicator", r, i_code, code)
             continue
-        raw_place = _cell(row, c["district_code"])
+        raw_place = _cell(row, i_place)
         district = None
-        if clean_text(raw_place):
-            if fold(raw_place) not in places:
-                sheet.add("unknown_district", r, c["district_code"], raw_place, place_hint)
+        if text(raw_place):
+            place = folded(raw_place)
+            if place not in places:
+                sheet.add("unknown_district", r, i_place, raw_place, place_hint)
                 continue
-            district = places[fold(raw_place)]
-            if district is not None and not bool(indicators.loc[code, "by_district"]):
-                sheet.add(
-                    "district_not_allowed", r, c["district_code"], raw_place, L.WHOLE_PROVINCE
-                )
+            district = places[place]
+            if district is not None and not by_district[code]:
+                sheet.add("district_not_allowed", r, i_place, raw_place, L.WHOLE_PROVINCE)
                 continue
-        raw_year = _cell(row, c["year"])
-        year = _as_int(raw_year) if raw_year is not None else info.period
+        raw_year = _cell(row, i_year)
+        year = as_int(raw_year) if raw_year is not None else info.period
         if year is None or not first_year <= year <= last_year:
-            sheet.add("bad_year", r, c["year"], raw_year, f"{first_year}–{last_year}")
+            sheet.add("bad_year", r, i_year, raw_year, f"{first_year}–{last_year}")
             continue
-        value = _number(sheet, r, c["value"], row)
+        value, bad, expected = amount(raw_value)
+        if bad is not None:
+            sheet.add(bad, r, i_value, raw_value, expected)
+            continue
         if value is None:
             continue
         key = (code, district, year)
         if key in seen:
-            sheet.add(
-                "duplicate_row",
-                r,
-                c["indicator_code"],
-                f"{code} {raw_place or ''} {year}",
-                seen[key],
-            )
+            sheet.add("duplicate_row", r, i_code, f"{code} {raw_place or ''} {year}", seen[key])
             continue
         seen[key] = r
-        note = _text(sheet, r, c["note"], row)
-        info.indicators.append(IndicatorValue(code, district, year, value, note))
+        note = text(_cell(row, i_note))
+        if len(note) > MAX_TEXT:
+            sheet.add("text_too_long", r, i_note, len(note), MAX_TEXT)
+            note = None
+        info.indicators.append(IndicatorValue(code, district, year, value, note or None))
         info.rows[("indicator", key)] = r

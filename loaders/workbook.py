@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 from xml.parsers import expat
 
@@ -81,6 +82,9 @@ def column_number(letters: str) -> int:
     for ch in letters:
         number = number * 26 + ord(ch) - 64
     return number
+
+
+_column_number = lru_cache(maxsize=1024)(column_number)  # per cell of a 70,000-cell sheet
 
 
 # --- the container --------------------------------------------------------------------------------
@@ -340,7 +344,6 @@ def scan_sheet(
         scan.last_column = max(scan.last_column, c)
         if not bounded:
             return
-        where = f"{column_letters(c)}{r}"
         if scan.last_row > MAX_ROWS:
             raise Refused(problem("too_many_rows", sheet=sheet, row=r, column=column_letters(c),
                                   value=r, expected=MAX_ROWS))  # fmt: skip
@@ -349,10 +352,11 @@ def scan_sheet(
                                   value=c, expected=MAX_COLUMNS))  # fmt: skip
         if scan.last_row * scan.last_column > grid_budget:
             raise Refused(problem("grid_too_large", sheet=sheet, row=r, column=column_letters(c),
-                                  value=where, expected=f"{MAX_GRID:,}"))  # fmt: skip
+                                  value=f"{column_letters(c)}{r}", expected=f"{MAX_GRID:,}"))  # fmt: skip
 
-    def start(tag: str, attrs: dict) -> None:
+    def start(name: str, attrs: dict) -> None:
         nonlocal row, column, formula, formula_at
+        tag = name.rpartition("}")[2]
         if tag == "row":
             raw = attrs.get("r")
             if raw is None:
@@ -375,13 +379,14 @@ def scan_sheet(
                 match = _CELL.fullmatch(raw)
                 if not match:
                     raise bad_ref(raw)
-                c, r = column_number(match.group(1)), int(match.group(2))
+                c, r = _column_number(match.group(1)), int(match.group(2))
                 if c > EXCEL_MAX_COLUMN or r > EXCEL_MAX_ROW:
                     raise bad_ref(raw)
                 row, column = r, c
             check(max(row, 1), max(column, 1))
         elif tag in _FORMULA_TAGS:
             formula, formula_at = [], (row, column)
+            parser.EndElementHandler, parser.CharacterDataHandler = end, text
         elif tag == "dimension" and bounded:
             for ref in attrs.get("ref", "A1").split(":"):
                 match = _CELL.fullmatch(ref)
@@ -390,21 +395,26 @@ def scan_sheet(
                 if int(match.group(2)) > EXCEL_MAX_ROW:
                     raise bad_ref(ref)
 
-    def end(tag: str) -> None:
+    def end(name: str) -> None:
         nonlocal formula
-        if tag in _FORMULA_TAGS and formula is not None:
+        if name.rpartition("}")[2] in _FORMULA_TAGS and formula is not None:
             text = "".join(formula)
             if reaches_outside(text):
                 r, c = formula_at
                 scan.outside.append(problem("external_formula", sheet=sheet, row=r,
                                             column=column_letters(max(c, 1)), value="=" + text))  # fmt: skip
             formula = None
+            parser.EndElementHandler = parser.CharacterDataHandler = None
 
     def text(data: str) -> None:
         if formula is not None and sum(map(len, formula)) < MAX_FORMULA_CHARS:
             formula.append(data)
 
-    _stream(zf, part, _parser(start, end, text))
+    # A sheet has ~100,000 elements: Python is called at each start, and at ends and for text only
+    # inside a formula (the handlers are set while one is open), which is all `end`/`text` look at.
+    parser = _parser(lambda *_: None)
+    parser.StartElementHandler = start
+    _stream(zf, part, parser)
     return scan
 
 
