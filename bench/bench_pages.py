@@ -213,6 +213,8 @@ def _forget_cache() -> None:
 
     data._cached.clear()
     data._version_memo.clear()
+    if hasattr(data, "_memos"):  # the query memo under it (ui.data.forget)
+        data._memos.clear()
 
 
 def _app(page: str):
