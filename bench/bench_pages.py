@@ -185,12 +185,37 @@ def _env(db: Path) -> None:
 
 
 _DATA_MS = [0.0]
+_FIGURE_MS = [0.0]
+
+
+def _instrument_figures() -> None:
+    """Time figure building: every public function of greengrowth.charts (each ends in
+    chart_style.apply_style), so a warm run's time splits into data, figures and the rest."""
+    from greengrowth import charts
+
+    for name in dir(charts):
+        fn = getattr(charts, name)
+        if name.startswith("_") or getattr(fn, "__module__", "") != charts.__name__:
+            continue
+        if not callable(fn) or getattr(fn, "bench_wrapped", False):
+            continue
+
+        def timed(*args, _fn=fn, **kwargs):
+            start = time.perf_counter()
+            try:
+                return _fn(*args, **kwargs)
+            finally:
+                _FIGURE_MS[0] += 1000 * (time.perf_counter() - start)
+
+        timed.bench_wrapped = True
+        setattr(charts, name, timed)
 
 
 def _instrument() -> None:
     """Time every ui.data cache lookup (a hit, or a miss that runs the query) in the script thread."""
     from ui import data
 
+    _instrument_figures()
     if getattr(data._cached, "bench_wrapped", False):
         return
     original = data._cached
@@ -263,14 +288,16 @@ def page_ms(page: str, runs: int) -> dict[str, float]:
     """Medians in ms for one page: whole run and its data part (ui.data lookups), cold and warm."""
     _instrument()
     at = _app(page)
-    out: dict[str, list[float]] = {"cold": [], "warm": [], "data_cold": [], "data_warm": []}
+    out: dict[str, list[float]] = {"cold": [], "warm": [], "data_cold": [], "data_warm": [],
+                                   "figures_cold": [], "figures_warm": []}  # fmt: skip
     for mode in ("cold", "warm"):
         for _ in range(runs):
             if mode == "cold":
                 _forget_cache()
-            _DATA_MS[0] = 0.0
+            _DATA_MS[0] = _FIGURE_MS[0] = 0.0
             out[mode].append(ms(at.run))
             out[f"data_{mode}"].append(_DATA_MS[0])
+            out[f"figures_{mode}"].append(_FIGURE_MS[0])
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception}")
     return {k: statistics.median(v) for k, v in out.items()}
@@ -317,8 +344,8 @@ def bench_scale(scale: str, runs: int, pages: list[str], wired: bool = False) ->
             rows.append(Row(f"figures for {page}, cold (queries)", t["data_cold"], base, "ms",
                             scale, "pandas on whole tables"))  # fmt: skip
         print(f"  {scale:9s} {page:14s} cold {t['cold']:6.0f} ms (data {t['data_cold']:5.0f})  "
-              f"warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f})  naive {base or 0:5.0f} ms",
-              flush=True)  # fmt: skip
+              f"warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f}, figures "
+              f"{t['figures_warm']:4.0f})  naive {base or 0:5.0f} ms", flush=True)  # fmt: skip
     if not wired:
         rows += plan_picker_rows(db, scale, runs)
     return rows
