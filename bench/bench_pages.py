@@ -185,12 +185,37 @@ def _env(db: Path) -> None:
 
 
 _DATA_MS = [0.0]
+_FIGURE_MS = [0.0]
+
+
+def _instrument_figures() -> None:
+    """Time figure building: every public function of greengrowth.charts (each ends in
+    chart_style.apply_style), so a warm run's time splits into data, figures and the rest."""
+    from greengrowth import charts
+
+    for name in dir(charts):
+        fn = getattr(charts, name)
+        if name.startswith("_") or getattr(fn, "__module__", "") != charts.__name__:
+            continue
+        if not callable(fn) or getattr(fn, "bench_wrapped", False):
+            continue
+
+        def timed(*args, _fn=fn, **kwargs):
+            start = time.perf_counter()
+            try:
+                return _fn(*args, **kwargs)
+            finally:
+                _FIGURE_MS[0] += 1000 * (time.perf_counter() - start)
+
+        timed.bench_wrapped = True
+        setattr(charts, name, timed)
 
 
 def _instrument() -> None:
     """Time every ui.data cache lookup (a hit, or a miss that runs the query) in the script thread."""
     from ui import data
 
+    _instrument_figures()
     if getattr(data._cached, "bench_wrapped", False):
         return
     original = data._cached
@@ -211,8 +236,7 @@ def _forget_cache() -> None:
     """What a data change does: every cached result is stale."""
     from ui import data
 
-    data._cached.clear()
-    data._version_memo.clear()
+    data.forget()  # the per-function cache, the version memo and the query memo under it
 
 
 def _app(page: str):
@@ -228,47 +252,25 @@ def _app(page: str):
     return at
 
 
-def wire_latest_periods() -> None:
-    """What-if (--wired): ui.chrome.plan_picker asking queries.scale.latest_periods once instead of
-    dashboard.latest_period per plan, the change the lead is asked to make in ui/chrome.py."""
-    import streamlit as st
-
-    from greengrowth.i18n import t
-    from greengrowth.queries import catalog as catalog_queries
-    from greengrowth.queries import scale as scale_queries
-    from ui import chrome
-    from ui.data import load
-    from ui.state import url_select
-
-    def plan_picker(lang: str):
-        plans = load(catalog_queries.run, "plans")
-        if plans.empty:
-            st.error(t("common.no_plan", lang))
-            return None
-        titles = dict(zip(plans["plan_id"], plans["title_en" if lang == "en" else "title_vi"],
-                          strict=True))  # fmt: skip
-        latest = load(scale_queries.latest_periods)
-        with_data = [pid for pid in plans["plan_id"] if latest.get(pid) is not None]
-        default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
-        plan_id = url_select("plan", t("common.plan", lang), list(plans["plan_id"]), default_plan,
-                             format_func=lambda pid: titles[pid])  # fmt: skip
-        return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
-
-    chrome.plan_picker = plan_picker
-
-
 def page_ms(page: str, runs: int) -> dict[str, float]:
     """Medians in ms for one page: whole run and its data part (ui.data lookups), cold and warm."""
     _instrument()
     at = _app(page)
-    out: dict[str, list[float]] = {"cold": [], "warm": [], "data_cold": [], "data_warm": []}
+    out: dict[str, list[float]] = {"cold": [], "warm": [], "data_cold": [], "data_warm": [],
+                                   "figures_cold": [], "figures_warm": [], "cpu_cold": [],
+                                   "cpu_warm": []}  # fmt: skip
     for mode in ("cold", "warm"):
         for _ in range(runs):
             if mode == "cold":
                 _forget_cache()
-            _DATA_MS[0] = 0.0
+            _DATA_MS[0] = _FIGURE_MS[0] = 0.0
+            # CPU time of the process (the script thread and DuckDB's): on a shared machine it
+            # varies much less than the wall time, which includes waiting for a core.
+            cpu = time.process_time()
             out[mode].append(ms(at.run))
+            out[f"cpu_{mode}"].append(1000 * (time.process_time() - cpu))
             out[f"data_{mode}"].append(_DATA_MS[0])
+            out[f"figures_{mode}"].append(_FIGURE_MS[0])
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception}")
     return {k: statistics.median(v) for k, v in out.items()}
@@ -296,7 +298,7 @@ def viewers(n: int, runs: int = 3) -> list[float]:
     return times
 
 
-def bench_scale(scale: str, runs: int, pages: list[str], wired: bool = False) -> list[Row]:
+def bench_scale(scale: str, runs: int, pages: list[str]) -> list[Row]:
     db = scale_db(scale)
     _env(db)
     plan, period = default_view(db)
@@ -308,23 +310,23 @@ def bench_scale(scale: str, runs: int, pages: list[str], wired: bool = False) ->
         # its own rendering (page minus data) plus the naive computation.
         naive_page = None if base is None else t["warm"] - t["data_warm"] + base
         label = "same page, pandas on whole tables every run"
-        name = f"page {page}" + (", plan picker wired" if wired else "")
+        name = f"page {page}"
         rows.append(Row(f"{name}, warm", t["warm"], naive_page, "ms", scale, label))
         rows.append(Row(f"{name}, cold", t["cold"], naive_page, "ms", scale, label))
-        if base is not None and not wired:
+        if base is not None:
             rows.append(Row(f"figures for {page}, cold (queries)", t["data_cold"], base, "ms",
                             scale, "pandas on whole tables"))  # fmt: skip
-        print(f"  {scale:9s} {page:14s} cold {t['cold']:6.0f} ms (data {t['data_cold']:5.0f})  "
-              f"warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f})  naive {base or 0:5.0f} ms",
+        print(f"  {scale:9s} {page:14s} cold {t['cold']:6.0f} ms (data {t['data_cold']:5.0f}, "
+              f"cpu {t['cpu_cold']:5.0f})  warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f}, "
+              f"figures {t['figures_warm']:4.0f}, cpu {t['cpu_warm']:4.0f})  naive {base or 0:5.0f} ms",
               flush=True)  # fmt: skip
-    if not wired:
-        rows += plan_picker_rows(db, scale, runs)
+    rows += plan_picker_rows(db, scale, runs)
     return rows
 
 
 def plan_picker_rows(db: Path, scale: str, runs: int) -> list[Row]:
-    """What the plan picker costs on a cache miss: one latest_period per plan (as ui/chrome.py
-    does today) against queries.scale.latest_periods (one query)."""
+    """What the plan picker costs on a cache miss: queries.scale.latest_periods (one query, what
+    ui/chrome.plan_picker asks) against one latest_period per plan (what it asked before)."""
     from greengrowth import store
     from greengrowth.queries import dashboard
     from greengrowth.queries import scale as scale_q
@@ -335,7 +337,7 @@ def plan_picker_rows(db: Path, scale: str, runs: int) -> list[Row]:
         per_plan = median_ms(lambda: [dashboard.latest_period(con, p) for p in plans], runs)
         one = median_ms(lambda: scale_q.latest_periods(con), runs)
     return [Row(f"latest period of {len(plans)} plans: one query", one, per_plan, "ms", scale,
-                f"{len(plans)} queries, as the plan picker does")]  # fmt: skip
+                f"{len(plans)} queries, one per plan")]  # fmt: skip
 
 
 def bench_viewers(scale: str, n: int = 20) -> list[Row]:
@@ -359,18 +361,9 @@ def main() -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--viewers", type=int, default=20)
-    parser.add_argument(
-        "--wired", action="store_true", help="only the what-if: see wire_latest_periods"
-    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     rows: list[Row] = []
-    if args.wired:
-        wire_latest_periods()
-        for scale in args.scales.split(","):
-            rows += bench_scale(scale, args.runs, args.pages.split(","), wired=True)
-        emit(rows)
-        return
     for scale in args.scales.split(","):
         rows += bench_scale(scale, args.runs, args.pages.split(","))
     if args.viewers and "national" in args.scales:

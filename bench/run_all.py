@@ -50,10 +50,7 @@ def main() -> None:
     scripts += [
         ["bench_ingest_scale.py", "--runs", "2" if args.quick else "3"],
         ["bench_pages.py", "--runs", runs],
-        # what-if: the plan picker asking for every plan's latest period in one query
-        ["bench_pages.py", "--runs", runs, "--scales", "national", "--viewers", "0", "--wired",
-         "--pages", "overview,by_theme,by_department,priorities,indicators,reporting,history"],
-    ]  # fmt: skip
+    ]
     if not args.quick:
         scripts.append(["bench_browser.py", "--runs", "3"])
     with tempfile.TemporaryDirectory() as tmp:

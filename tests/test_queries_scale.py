@@ -9,6 +9,7 @@ from greengrowth import store
 from greengrowth.queries import dashboard as q
 from greengrowth.queries import scale
 from greengrowth.queries import submissions as sq
+from greengrowth.queries.base import run_sql
 from loaders.ingest import withdraw
 
 PLAN_ID = "binh-duong-2018-2020"
@@ -93,3 +94,96 @@ def test_history_of_a_plan_without_submissions(catalog_con):
         "periods": [],
         "total": 0,
     }
+
+
+# What "approved only" meant before issue 11: a subquery over report_status, which DuckDB planned and
+# ran for every plan's reports even with $approved_only false. queries.dashboard now reads
+# report_decision for one plan; both must count the same reports.
+_BY_REPORT_STATUS = """(NOT $approved_only OR s.submission_id IN (
+    SELECT submission_id FROM report_status WHERE state = 'approved'))"""
+
+
+def _decide_every_way(con) -> None:
+    """Approved, returned, approved then reopened, reopened then approved again, returned then
+    approved, and an approved report whose submission was then withdrawn."""
+    current = con.execute(
+        """SELECT plan_id, department_code, period, submission_id FROM report_status
+           WHERE plan_id = ? AND state = 'submitted' ORDER BY period DESC, department_code""",
+        [PLAN_ID],
+    ).fetchall()
+    assert len(current) >= 6
+    plans = {
+        0: ["approved"],  # then withdrawn below
+        1: ["approved"],
+        2: ["returned"],
+        3: ["approved", "reopened"],
+        4: ["approved", "reopened", "approved"],
+        5: ["returned", "approved"],
+    }
+    at = pd.Timestamp("2021-01-05 09:00")
+    with store.transaction(con):
+        for i, decisions in plans.items():
+            plan_id, dept, period, sid = current[i]
+            for n, decision in enumerate(decisions):
+                store.record_decision(con, (plan_id, dept, int(period)), int(sid), decision,
+                                      at + pd.Timedelta(minutes=10 * i + n), "dpi", "x")  # fmt: skip
+    withdraw(con, int(current[0][3]), "test", "kiểm thử")
+
+
+@pytest.mark.parametrize("name", ["overview_headline", "status_by_period", "progress_by_group",
+                                  "activity_status_history", "priority_tasks", "department_summary",
+                                  "indicator_values"])  # fmt: skip
+def test_approved_only_counts_what_report_status_approves(demo_db, name):
+    with store.connect(demo_db) as con:
+        count = "SELECT count(*) FROM report_status WHERE plan_id = ? AND state = 'approved'"
+        before = con.execute(count, [PLAN_ID]).fetchone()[0]
+        _decide_every_way(con)  # on reports the demo has not decided yet
+        assert con.execute(count, [PLAN_ID]).fetchone()[0] == before + 3  # rows 1, 4 and 5
+        period = q.latest_period(con, PLAN_ID)
+        params = {"plan": PLAN_ID, "period": period, "theme": None, "group": None,
+                  "department": None, "today": pd.Timestamp("2021-06-01").date(),
+                  "indicator": None}  # fmt: skip
+        sql = q.SQL[name]
+        reference = sql.replace(q._APPROVED, _BY_REPORT_STATUS).replace(
+            q._APPROVED.replace("s.", "c."), _BY_REPORT_STATUS.replace("s.", "c.")
+        )
+        assert reference != sql  # the query has the switch
+        got = {}
+        for approved_only in (True, False):
+            got[approved_only] = run_sql(con, sql, params | {"approved_only": approved_only})
+            want = run_sql(con, reference, params | {"approved_only": approved_only})
+            pd.testing.assert_frame_equal(got[approved_only], want)
+        if name in ("overview_headline", "status_by_period", "activity_status_history"):
+            assert not got[True].equals(got[False])  # the switch changes the figures
+
+
+# current_submissions as it was defined over the `submissions` view before issue 11 (a contract: the
+# view now reads the table directly and must give the same rows and columns).
+_CURRENT_OVER_SUBMISSIONS = """
+    SELECT * EXCLUDE (rn) FROM (
+        SELECT *, row_number() OVER (
+            PARTITION BY plan_id, department_code, period
+            ORDER BY uploaded_at DESC, submission_id DESC) AS rn
+        FROM submissions WHERE status = 'accepted'
+    ) WHERE rn = 1 ORDER BY submission_id"""
+
+
+def test_current_submissions_are_the_newest_accepted_of_submissions(demo_db):
+    with store.connect(demo_db) as con:
+        rows = con.execute(
+            "SELECT * FROM submission WHERE plan_id = ? ORDER BY submission_id", [PLAN_ID]
+        ).df()
+        with store.transaction(con):
+            for i, shift in ((0, "1 day"), (1, "0 days"), (2, "1 day")):
+                # a newer upload, one with the same upload time (the higher id wins), and one that
+                # is withdrawn below (the older one is current again)
+                values = rows.iloc[i].to_dict()
+                values["uploaded_at"] = values["uploaded_at"] + pd.Timedelta(shift)
+                newer = store.insert_submission(con, values)
+        withdraw(con, newer, "test", "kiểm thử")
+        withdraw(con, int(rows["submission_id"].iloc[3]), "test", "kiểm thử")  # none left there
+        got = con.execute("SELECT * FROM current_submissions ORDER BY submission_id").df()
+        want = con.execute(_CURRENT_OVER_SUBMISSIONS).df()
+    pd.testing.assert_frame_equal(got, want)
+    assert len(got) == len(rows) - 1
+    assert int(rows["submission_id"].iloc[0]) not in set(got["submission_id"])  # superseded

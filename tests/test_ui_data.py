@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from greengrowth import store
+from greengrowth.queries.base import memo, run_sql
 from ui import data
 
 
@@ -68,3 +69,41 @@ def test_a_read_only_connection_in_the_app_process_still_reads(keep_open):
     data._keep_open(str(keep_open))
     with store.connect(keep_open, read_only=True) as con:
         assert store.data_version(con) >= 0
+
+
+class _Counting:
+    """A connection that counts the queries it runs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con, self.calls = con, 0
+
+    def execute(self, *args):
+        self.calls += 1
+        return self.con.execute(*args)
+
+
+def test_one_question_asked_twice_under_a_memo_is_run_once(catalog_con):
+    con = _Counting(catalog_con)
+    sql = "SELECT plan_id, period_start FROM plan WHERE plan_id = $plan"
+    plan_id = store.plan_ids(catalog_con)[0]
+    with memo({}):
+        first = run_sql(con, sql, {"plan": plan_id})
+        first["plan_id"] = "changed by its caller"
+        again = run_sql(con, sql, {"plan": plan_id, "period": 2020})  # period unused: same query
+        other = run_sql(con, sql, {"plan": "another plan"})
+    assert con.calls == 2
+    assert again["plan_id"].tolist() == [plan_id]  # a copy: the first caller's change is not seen
+    assert other.empty
+    run_sql(con, sql, {"plan": plan_id})  # without a memo every call runs
+    assert con.calls == 3
+
+
+def test_the_memo_holds_one_data_version(closed_db):
+    db = str(closed_db)
+    old = data._memo_for(db, 1)
+    old["q"] = "result"
+    assert data._memo_for(db, 1) is old
+    new = data._memo_for(db, 2)  # a write bumped the version: nothing from before is reused
+    assert new == {} and data._memo_for(db, 2) is new
+    data.forget()
+    assert data._memos == {}

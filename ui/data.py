@@ -19,6 +19,7 @@ import streamlit as st
 from greengrowth import store
 from greengrowth.catalog import available_plans
 from greengrowth.catalog import load_catalog as read_catalog
+from greengrowth.queries.base import memo
 from ui.state import approved_only
 
 
@@ -94,11 +95,35 @@ def release() -> None:
         _kept.clear()
 
 
+# Below the per-function cache: the results of single queries for the newest data version of each
+# database (greengrowth.queries.base.memo), so that two functions asking the same question (a page's
+# headline and its written summary) plan and run that query once. Bounded; older versions dropped.
+MEMO_MAX_ENTRIES = 2048
+_memos: dict[str, tuple[int, dict]] = {}
+_memos_lock = threading.Lock()
+
+
+def _memo_for(db: str, version: int) -> dict:
+    with _memos_lock:
+        held = _memos.get(db)
+        if held is None or held[0] != version or len(held[1]) > MEMO_MAX_ENTRIES:
+            held = _memos[db] = (version, {})
+        return held[1]
+
+
+def forget() -> None:
+    """Empty every cache of this module (what a data change does; tests and benchmarks)."""
+    _cached.clear()
+    _version_memo.clear()
+    with _memos_lock:
+        _memos.clear()
+
+
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached(db: str, version: int, func: str, args: tuple, kwargs: tuple = ()):
     module, name = func.rsplit(".", 1)
     fn = getattr(importlib.import_module(module), name)
-    with store.connect(Path(db)) as con:
+    with store.connect(Path(db)) as con, memo(_memo_for(db, version)):
         return fn(con, *args, **dict(kwargs))
 
 
