@@ -68,11 +68,25 @@ def test_colors_are_hex_and_distinct(colors: dict[str, str]) -> None:
     assert len(set(colors.values())) == len(colors)
 
 
-def test_okabe_ito_status_colors() -> None:
-    assert STATUS_COLORS["completed"] == "#009E73"
-    assert STATUS_COLORS["in_progress"] == "#0072B2"
-    assert STATUS_COLORS["delayed"] == "#D55E00"
-    assert STATUS_COLORS["on_hold"] == "#E69F00"
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def test_status_colors_keep_their_meaning() -> None:
+    """The palette moved from plain Okabe–Ito to one tested under colour-vision deficiency
+    (tests/test_palette.py) but keeps what a colour means: green done, blue under way,
+    vermillion delayed, amber on hold, greys for no work / no news."""
+    r, g, b = _rgb(STATUS_COLORS["completed"])
+    assert g > r and g > b
+    r, g, b = _rgb(STATUS_COLORS["in_progress"])
+    assert b > r and b > g
+    r, g, b = _rgb(STATUS_COLORS["delayed"])
+    assert r > g > b
+    r, g, b = _rgb(STATUS_COLORS["on_hold"])
+    assert r > b and g > b and g > _rgb(STATUS_COLORS["delayed"])[1]
+    for grey in ("not_started", "not_reported"):
+        r, g, b = _rgb(STATUS_COLORS[grey])
+        assert r == g == b
 
 
 def test_every_status_the_loaders_accept_has_a_colour() -> None:

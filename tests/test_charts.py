@@ -140,5 +140,7 @@ def test_reporting_charts_show_years_not_yet_due(catalog_con):
     assert _bar_total(fig) == int(summary["expected"].sum())
     status = q.reporting_status(catalog_con, PLAN_ID, 2020, today=today)
     grid = charts.reporting_grid(status, lang="vi", **KW)
-    assert {tr.name for tr in grid.data} == {"Chưa gửi", "Chưa đến hạn"}
+    # the legend names each cell's symbol before the word: "✗ Chưa gửi"
+    assert {tr.name.split(" ", 1)[1] for tr in grid.data} == {"Chưa gửi", "Chưa đến hạn"}
+    assert all(set(tr.text) == {tr.name.split(" ", 1)[0]} for tr in grid.data)
     assert sum(len(tr.x) for tr in grid.data) == len(status)
