@@ -7,11 +7,13 @@ the finding and a footnote that says where the numbers come from and how recent 
 
 from __future__ import annotations
 
+import functools
 import textwrap
 import unicodedata
 from datetime import date
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from greengrowth.i18n import fmt_date, plotly_separators, t
 from greengrowth.status import (  # noqa: F401 (re-exported)
@@ -83,7 +85,7 @@ _LABEL_NAME = "category_label"
 # left 18% of the width for the bars. A line of ABOVE_WIDTH characters fits a phone's chart.
 ABOVE_WIDTH = 40
 SHORT_LABEL = 16  # characters: shorter category names stay beside their bars
-_ABOVE_LINE_PX, _BAR_PX, _ROW_GAP_PX = 17, 24, 12
+_ABOVE_LINE_PX, _BAR_PX, _ROW_GAP_PX = 17, 24, 16
 PHONE_CHART_WIDTH = 320  # a 390 px phone's chart minus the figure's margins: legend rows are packed
 _LEGEND_ROW_PX, _LEGEND_CHAR_PX, _LEGEND_ITEM_PX = 22, 7.6, 48
 _TOP_AXIS_PX = 26  # year labels of a grid drawn above the plot
@@ -116,17 +118,23 @@ def text_color(fill: str) -> str:
     )
 
 
+def pattern_color(fill: str) -> str:
+    """The colour of a pattern's lines on `fill`: the opposite of the text colour, so the lines
+    only push the bar further from its label's colour (a label never loses contrast to them)."""
+    return "#FFFFFF" if text_color(fill) == "#000000" else "#000000"
+
+
 def pattern(shape: str, fill: str) -> dict:
-    """A Plotly marker.pattern: sparse lines in the bar's text colour, so a bar label on top of
-    it stays readable and the legend swatch shows the same pattern. Empty shape: plain fill."""
+    """A Plotly marker.pattern of sparse lines in pattern_color; the legend swatch shows the same
+    pattern. Empty shape: plain fill."""
     if not shape:
         return {"shape": ""}
     return {
         "shape": shape,
-        "fgcolor": text_color(fill),
-        "fgopacity": 0.45,
+        "fgcolor": pattern_color(fill),
+        "fgopacity": 0.6,
         "size": 9,
-        "solidity": 0.2,
+        "solidity": 0.25,
         "fillmode": "overlay",
     }
 
@@ -298,13 +306,26 @@ def _title_block(title: str, subtitle: str | None) -> tuple[str, str | None, int
     return title, subtitle, pad_top, height + _TITLE_PAD_BOTTOM
 
 
+@functools.cache
+def _template(trace_types: frozenset[str]) -> go.layout.Template:
+    """plotly_white's layout and its defaults for the trace types drawn, validated once.
+
+    Naming the template ("plotly_white") made Plotly load and validate all of it, every trace
+    type's defaults included, for every chart: the largest part of styling a figure. Plotly.js
+    applies a template's data defaults by trace type, so keeping only the types the figure draws
+    gives the same picture (tests/test_chart_style.py compares them)."""
+    white = pio.templates["plotly_white"]
+    data = {kind: white.data[kind] for kind in sorted(trace_types) if white.data[kind]}
+    return go.layout.Template(layout=white.layout, data=data)
+
+
 def _base_layout(fig: go.Figure, title: str, lang: str, subtitle: str | None) -> None:
     title, subtitle, pad_top, title_height = _title_block(title, subtitle)
     # The legend is placed in pixels under the title, which needs a known height; 450 is Plotly's.
     height = fig.layout.height or DEFAULT_HEIGHT
     fig.update_layout(
         height=height,
-        template="plotly_white",
+        template=_template(frozenset(trace.type for trace in fig.data)),
         font={"family": FONT_FAMILY, "size": _BASE_SIZE, "color": TEXT_COLOR},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=plotly_separators(lang),

@@ -76,8 +76,8 @@ def _titles(at: AppTest) -> list[str]:
 
     def walk(node) -> None:
         for child in getattr(node, "children", {}).values():
-            if child.type == "subheader":
-                last[0] = child.value
+            if child.type == "markdown" and str(child.value).startswith("### "):
+                last[0] = str(child.value)[4:].replace("\\", "")
             elif child.type == "plotly_chart":
                 assert last[0], "a chart without a heading above it"
                 titles.append(last[0])

@@ -22,6 +22,7 @@ from greengrowth.chart_style import (
     STATUS_PATTERNS,
     STATUS_SYMBOLS,
     contrast_ratio,
+    pattern_color,
     text_color,
 )
 
@@ -83,6 +84,16 @@ def test_contrast_ratio_matches_wcag_examples():
 def test_text_on_every_bar_colour_reaches_4_5(palette):
     for code, fill in palette.items():
         assert contrast_ratio(text_color(fill), fill) >= 4.5, (code, fill, text_color(fill))
+
+
+@pytest.mark.parametrize(
+    "fill", sorted(set(STATUS_COLORS.values()) | set(REPORTING_COLORS.values()))
+)
+def test_pattern_lines_never_lower_a_labels_contrast(fill):
+    """Pattern lines are drawn in the colour opposite to the label's, so where the text crosses a
+    line it stands out more than on the plain bar, not less."""
+    text = text_color(fill)
+    assert contrast_ratio(text, pattern_color(fill)) >= contrast_ratio(text, fill)
 
 
 def test_stacked_bars_write_their_counts_in_the_readable_colour():

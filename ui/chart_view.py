@@ -28,6 +28,11 @@ _CSS = """<style>
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
+def _escape(text: str) -> str:
+    """Text shown as markdown, literally (a title never turns into a link or emphasis)."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$-])", r"\\\1", text)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
 
@@ -43,7 +48,9 @@ def show_chart(fig: go.Figure, key: str, ctx) -> None:
         return
     text = page_text(fig)
     st.markdown(_CSS, unsafe_allow_html=True)
-    st.subheader(text["title"], anchor=False)
+    # A level-3 heading written in markdown, so the page's own st.subheader sections keep their
+    # order and a screen reader can jump from chart to chart by heading.
+    st.markdown(f"### {_escape(text['title'])}")
     if text["subtitle"]:
         st.caption(text["subtitle"])
     st.plotly_chart(
@@ -57,7 +64,7 @@ def show_chart(fig: go.Figure, key: str, ctx) -> None:
     summary = chart_summary(fig, ctx.lang)
     table = chart_table(fig, ctx.lang)
     if summary:
-        st.markdown(f"**{t('chart_text.summary_prefix', ctx.lang)}:** {summary}")
+        st.markdown(f"**{t('chart_text.summary_prefix', ctx.lang)}:** {_escape(summary)}")
     if not table.empty:
         with st.expander(t("chart_text.data_expander", ctx.lang), icon=":material/table:"):
             # a static table (not st.dataframe's canvas): a screen reader reads it cell by cell
