@@ -383,10 +383,13 @@ def apply_style(
 
     `title` should state the finding ("3 of 5 themes are behind"), not the variable.
     """
+    base_height = fig.layout.height or DEFAULT_HEIGHT
     _base_layout(fig, title, lang, subtitle)
     for trace in fig.select_traces(selector={"type": "bar"}):
         if trace.textangle is None:  # Plotly would turn a label sideways to make it bigger
             trace.textangle = 0
+    # Before the footnote: with the names above the bars there is no label column to shift it by.
+    plot_px = _labels_above(fig) if _wants_labels_above(fig) else 0
     footnote = wrap_label(
         t("chart.source_footnote", lang, source=source, date=fmt_date(data_date, lang)),
         FOOTNOTE_WIDTH,
@@ -412,9 +415,8 @@ def apply_style(
     footnote_px = 16 * _lines(footnote) + 16
     fig.update_layout(margin={"b": depth + footnote_px})
     title_px = fig.layout.margin.t
-    legend_px, top_px, plot_px = _legend_px(fig), 0, 0
-    if _wants_labels_above(fig):
-        plot_px = _labels_above(fig)
+    legend_px, top_px = _legend_px(fig), 0
+    if plot_px:
         top_px = _TOP_AXIS_PX if fig.layout.xaxis.side == "top" else 0
         height = title_px + legend_px + top_px + plot_px + depth + footnote_px
         fig.update_layout(
@@ -430,6 +432,7 @@ def apply_style(
         "plot_px": plot_px,
         "axis_px": depth,
         "footnote_px": footnote_px,
+        "base_height": base_height,
     }
     return fig
 
@@ -466,6 +469,31 @@ def _labels_beside(fig: go.Figure) -> None:
     for ann in fig.layout.annotations:
         if ann.name == _FOOTNOTE_NAME:
             ann.xshift = -_y_axis_width(fig)
+    meta = fig.layout.meta or {}
+    if meta.get("plot_px"):  # the builder's own height, the legend placed by Plotly again
+        height = meta["base_height"]
+        fig.layout.meta = {**meta, "plot_px": 0}
+        fig.update_layout(
+            height=height,
+            margin={"t": meta["title_px"] + meta["top_px"]},
+            legend={"y": max(0.0, 1 - meta["title_px"] / height)},
+        )
+
+
+def for_export(fig: go.Figure, width: int) -> go.Figure:
+    """A copy for a picture `width` pixels wide (the PNG button): the room kept for a legend
+    wrapping on a phone shrinks to the rows it takes at that width. Title and footnote stay."""
+    meta = fig.layout.meta or {}
+    if not meta.get("plot_px"):
+        return fig
+    out = go.Figure(fig)
+    extra = meta["legend_px"] - _legend_px(out, width - 40)
+    out.update_layout(
+        height=out.layout.height - extra,
+        margin={"t": out.layout.margin.t - extra},
+        legend={"y": max(0.0, 1 - meta["title_px"] / (out.layout.height - extra))},
+    )
+    return out
 
 
 SLIDE_BASE_SIZE = 18  # a projected slide is read from the back of a meeting room

@@ -13,9 +13,9 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from greengrowth.chart_style import for_page, page_text
+from greengrowth.chart_style import for_export, for_page, page_text
 from greengrowth.chart_text import chart_summary, chart_table, formatted_table
-from greengrowth.export import figure_png
+from greengrowth.export import EXPORT_WIDTH, figure_png
 from greengrowth.i18n import t
 from ui import briefing
 
@@ -35,6 +35,11 @@ def _escape(text: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def _png(fig: go.Figure) -> bytes:
+    """The PNG the button serves (built only when clicked): title and footnote drawn in."""
+    return figure_png(for_export(fig, EXPORT_WIDTH), width=EXPORT_WIDTH)
 
 
 def show_chart(fig: go.Figure, key: str, ctx) -> None:
@@ -71,7 +76,7 @@ def show_chart(fig: go.Figure, key: str, ctx) -> None:
             st.table(formatted_table(table, ctx.lang).set_index(table.columns[0]))
     st.download_button(
         t("common.download_png", ctx.lang),
-        data=functools.partial(figure_png, fig),
+        data=functools.partial(_png, fig),
         file_name=f"{_slug(key)}-{ctx.period}-{ctx.lang}.png",
         mime="image/png",
         key=f"png_{key}",
