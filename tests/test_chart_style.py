@@ -36,7 +36,13 @@ LONG_NAME = (
 
 
 def _annotation_texts(fig: go.Figure) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
+    """Every annotation but the category names drawn above the bars (a phone layout)."""
+    return [a.text for a in fig.layout.annotations if a.name != "category_label"]
+
+
+def _footnote(fig: go.Figure):
+    (note,) = [a for a in fig.layout.annotations if a.name == "source_footnote"]
+    return note
 
 
 def _styled_bar(**kwargs: object) -> go.Figure:
@@ -165,7 +171,7 @@ def test_wrap_label_counts_decomposed_vietnamese_as_letters() -> None:
 def test_apply_style_adds_the_source_footnote(lang: str, footnote: str) -> None:
     fig = _styled_bar(lang=lang)
     assert [text.replace("<br>", " ") for text in _annotation_texts(fig)] == [footnote]
-    (note,) = fig.layout.annotations
+    (note,) = [a for a in fig.layout.annotations if a.name != "category_label"]
     assert (note.xref, note.yref, note.x, note.xanchor, note.yanchor) == (
         "paper",
         "paper",
@@ -178,7 +184,7 @@ def test_apply_style_adds_the_source_footnote(lang: str, footnote: str) -> None:
 
 def test_long_footnote_is_wrapped_without_losing_words() -> None:
     fig = _styled_bar(lang="vi", source=LONG_NAME)
-    text = fig.layout.annotations[0].text
+    text = _annotation_texts(fig)[0]
     assert "<br>" in text
     assert text.replace("<br>", " ") == f"Nguồn: {LONG_NAME}. Dữ liệu đến 15/10/2019."
     assert fig.layout.margin.b > _styled_bar(lang="vi").layout.margin.b
@@ -229,7 +235,7 @@ def test_apply_style_twice_keeps_one_footnote_and_other_annotations() -> None:
 
 def test_apply_style_without_data_date_says_so_with_a_dash() -> None:
     fig = _styled_bar(lang="vi", data_date=None)
-    assert "Dữ liệu đến –." in fig.layout.annotations[0].text
+    assert "Dữ liệu đến –." in _annotation_texts(fig)[0]
 
 
 def test_long_title_is_wrapped_and_pushes_legend_and_plot_down() -> None:
@@ -250,7 +256,7 @@ def test_x_axis_title_and_wrapped_categories_move_the_footnote_down() -> None:
     apply_style(titled, title="T", lang="vi", source="S", data_date=date(2019, 10, 15))
     vertical = go.Figure(go.Bar(x=[wrap_label(LONG_NAME, 16), "b"], y=[3, 1]))
     apply_style(vertical, title="T", lang="vi", source="S", data_date=date(2019, 10, 15))
-    shift = [f.layout.annotations[0].yshift for f in (plain, titled, vertical)]
+    shift = [_footnote(f).yshift for f in (plain, titled, vertical)]
     assert shift[0] > shift[1] and shift[0] > shift[2]
     assert plain.layout.margin.b < titled.layout.margin.b
 
@@ -284,7 +290,7 @@ def test_empty_figure_says_why(lang: str, message: str) -> None:
     assert [text.replace("<br>", " ") for text in _annotation_texts(fig)] == [message]
     assert fig.layout.title.text == "Tiến độ theo sở"
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
-    (note,) = fig.layout.annotations
+    (note,) = [a for a in fig.layout.annotations if a.name != "category_label"]
     assert (note.x, note.y, note.showarrow) == (0.5, 0.5, False)
 
 
