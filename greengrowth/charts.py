@@ -15,15 +15,24 @@ import plotly.graph_objects as go
 from greengrowth.chart_style import (
     PRIORITY_COLORS,
     PRIORITY_ORDER,
+    PRIORITY_PATTERNS,
     PROGRESS_COLORS,
+    PROGRESS_PATTERNS,
     REPORTING_COLORS,
     REPORTING_ORDER,
+    REPORTING_PATTERNS,
+    REPORTING_SYMBOLS,
     STATUS_COLORS,
     STATUS_ORDER,
+    STATUS_PATTERNS,
+    STATUS_SYMBOLS,
     apply_style,
     empty_figure,
+    pattern,
+    pattern_color,
     reporting_label,
     status_label,
+    text_color,
     wrap_label,
 )
 from greengrowth.i18n import fmt_number, t
@@ -51,15 +60,21 @@ def _name(row: object, lang: str, prefix: str = "title") -> str:
     return value if isinstance(value, str) else ""  # a missing title arrives as None or NaN
 
 
+Series = tuple[str, str, list[int]] | tuple[str, str, list[int], str]
+OUTSIDE_TEXT_ROOM = 1.18  # value axis headroom for labels drawn past the end of the longest bar
+
+
 def _stacked(
     categories: list[str],
-    series: list[tuple[str, str, list[int]]],
+    series: list[Series],
     *,
     horizontal: bool = True,
 ) -> go.Figure:
-    """Stacked bars: one trace per (name, colour, counts), empty series left out of the legend."""
+    """Stacked bars: one trace per (name, colour, counts[, pattern shape]), empty series left out
+    of the legend. The count is written in each segment, black or white as its colour needs, and a
+    pattern marks the statuses that must not rest on colour alone (the legend shows it too)."""
     fig = go.Figure()
-    for name, color, counts in series:
+    for name, color, counts, *shape in series:
         if not any(counts):
             continue
         text = [c if c else "" for c in counts]
@@ -69,7 +84,8 @@ def _stacked(
             **({"y": categories, "x": counts} if horizontal else {"x": categories, "y": counts}),
             name=name,
             orientation="h" if horizontal else "v",
-            marker_color=color,
+            marker={"color": color, "pattern": pattern(shape[0] if shape else "", color)},
+            textfont={"color": text_color(color)},
             text=text,
             textposition="inside",
             insidetextanchor="middle",
@@ -83,7 +99,7 @@ def _stacked(
 
 def _status_series(
     frame: pd.DataFrame, key: str, keys: list, lang: str, value: str = "activities"
-) -> list[tuple[str, str, list[int]]]:
+) -> list[Series]:
     series = []
     for status in STATUS_ORDER:
         part = frame[frame["status"] == status].groupby(key)[value].sum()
@@ -92,6 +108,7 @@ def _status_series(
                 status_label(status, lang),
                 STATUS_COLORS[status],
                 [int(part.get(k, 0)) for k in keys],
+                STATUS_PATTERNS[status],
             )
         )
     return series
@@ -145,7 +162,16 @@ def status_breakdown(
             y=[status_label(s, lang) for s in order],
             x=values,
             orientation="h",
-            marker_color=[STATUS_COLORS[s] for s in order],
+            marker={
+                "color": [STATUS_COLORS[s] for s in order],
+                "pattern": {
+                    "shape": [STATUS_PATTERNS[s] for s in order],
+                    "fgcolor": [pattern_color(STATUS_COLORS[s]) for s in order],
+                    "fgopacity": 0.6,
+                    "size": 9,
+                    "solidity": 0.25,
+                },
+            },
             text=values,
             textposition="outside",
             cliponaxis=False,
@@ -153,7 +179,9 @@ def status_breakdown(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t("chart.axis.activities", lang), rangemode="tozero")
+    fig.update_xaxes(
+        title_text=t("chart.axis.activities", lang), range=[0, max(values) * OUTSIDE_TEXT_ROOM]
+    )
     fig.update_layout(showlegend=False, height=200 + 42 * len(order))
     total = sum(values)
     completed = int(by_status.get("completed", 0))
@@ -254,7 +282,9 @@ def coverage(frame: pd.DataFrame, *, lang: str, source: str) -> go.Figure:
         cliponaxis=False,
     )
     fig.update_layout(height=200 + 80 * len(labels))
-    fig.update_xaxes(title_text=t("chart.axis.activities", lang))
+    # room for the plan's "a/b" written after the longest bar
+    widest = max(int(n) for n in frame["counted_national"])
+    fig.update_xaxes(title_text=t("chart.axis.activities", lang), range=[0, widest * 1.3])
     total_a = int(frame.loc[frame["level"] == "theme", "counted_adopted"].sum())
     total_n = int(frame.loc[frame["level"] == "theme", "counted_national"].sum())
     title = t("chart.coverage.finding", lang, adopted=total_a, national=total_n)
@@ -273,10 +303,14 @@ def activity_history(
         return empty_figure(t("chart.reason.no_activities", lang), lang, title_default)
     frame = frame.sort_values(["activity_no", "period"])
     activities = frame.drop_duplicates("activity_no")
+    # Short row labels ("Hoạt động 12"): a phone keeps room for the squares. The full name is
+    # each point's hovertext, which the hover and the chart's text alternative (chart_text) show.
     label = {
-        row.activity_no: wrap_label(
-            f"{t('common.activity', lang)} {row.activity_no}: {_name(row, lang)}", 48
-        )
+        row.activity_no: f"{t('common.activity', lang)} {row.activity_no}"
+        for row in activities.itertuples()
+    }
+    full = {
+        row.activity_no: f"{t('common.activity', lang)} {row.activity_no}: {_name(row, lang)}"
         for row in activities.itertuples()
     }
     fig = go.Figure()
@@ -286,14 +320,19 @@ def activity_history(
             continue
         name = status_label(status, lang)
         pct = ["" if pd.isna(p) else f" ({fmt_number(p, lang)}%)" for p in part["percent_complete"]]
+        color = STATUS_COLORS[status]
         fig.add_scatter(
             x=[str(p) for p in part["period"]],
             y=[label[a] for a in part["activity_no"]],
-            mode="markers",
-            name=name,
-            marker={"symbol": "square", "size": 22, "color": STATUS_COLORS[status]},
+            mode="markers+text",
+            name=f"{STATUS_SYMBOLS[status]} {name}",  # the cell's symbol, explained
+            marker={"symbol": "square", "size": 22, "color": color},
+            text=[STATUS_SYMBOLS[status]] * len(part),
+            textposition="middle center",
+            textfont={"color": text_color(color), "size": 13},
             customdata=pct,
-            hovertemplate=f"%{{y}}<br>%{{x}}: {name}%{{customdata}}<extra></extra>",
+            hovertext=[wrap_label(full[a], 48) for a in part["activity_no"]],
+            hovertemplate=f"%{{hovertext}}<br>%{{x}}: {name}%{{customdata}}<extra></extra>",
         )
     years = sorted({str(p) for p in frame["period"]})
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, side="top")
@@ -381,6 +420,7 @@ def priority_outcomes(
                 t(f"priority.{outcome}", lang),
                 PRIORITY_COLORS[outcome],
                 [int(part.get(k, 0)) for k in keys],
+                PRIORITY_PATTERNS[outcome],
             )
         )
     fig = _stacked(keys, series)
@@ -416,7 +456,14 @@ def reporting_by_year(
         if column not in summary or (code not in REPORTING_ORDER and not summary[column].any()):
             continue  # the extra outcomes only when they occur
         values = [int(v) for v in summary[column]]
-        series.append((reporting_label(code, lang), REPORTING_SERIES_COLORS[code], values))
+        series.append(
+            (
+                reporting_label(code, lang),
+                REPORTING_SERIES_COLORS[code],
+                values,
+                REPORTING_PATTERNS[code],
+            )
+        )
     fig = _stacked(years, series, horizontal=False)
     fig.update_xaxes(title_text=t("chart.axis.period", lang), type="category")
     fig.update_yaxes(title_text=t("chart.axis.departments", lang))
@@ -448,12 +495,16 @@ def reporting_grid(
         if part.empty:
             continue
         name = reporting_label(code, lang)
+        color = REPORTING_SERIES_COLORS[code]
         fig.add_scatter(
             x=[str(p) for p in part["period"]],
             y=list(part["key"]),
-            mode="markers",
-            name=name,
-            marker={"symbol": "square", "size": 24, "color": REPORTING_SERIES_COLORS[code]},
+            mode="markers+text",
+            name=f"{REPORTING_SYMBOLS[code]} {name}",  # the cell's symbol, explained
+            marker={"symbol": "square", "size": 24, "color": color},
+            text=[REPORTING_SYMBOLS[code]] * len(part),
+            textposition="middle center",
+            textfont={"color": text_color(color), "size": 13},
             hovertemplate=f"%{{y}}, %{{x}}: {name}<extra></extra>",
         )
     years = sorted({str(p) for p in frame["period"]})
@@ -540,7 +591,7 @@ def indicator_by_district(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=unit)
+    fig.update_xaxes(title_text=unit, range=[0, max(0, *latest["value"]) * OUTSIDE_TEXT_ROOM])
     fig.update_layout(height=220 + 34 * len(names), showlegend=False)
     title = t("chart.district.finding", lang, district=names[0], year=year, name=name)
     return apply_style(fig, title=title, lang=lang, source=source, data_date=data_date)
@@ -573,8 +624,17 @@ def indicator_overview(
             y=[t(f"progress.{s}", lang) for s in order],
             x=values,
             orientation="h",
-            marker_color=[PROGRESS_COLORS[s] for s in order],
-            marker_line={"color": "#999999", "width": 1},
+            marker={
+                "color": [PROGRESS_COLORS[s] for s in order],
+                "line": {"color": "#999999", "width": 1},
+                "pattern": {
+                    "shape": [PROGRESS_PATTERNS.get(s, "") for s in order],
+                    "fgcolor": [pattern_color(PROGRESS_COLORS[s]) for s in order],
+                    "fgopacity": 0.6,
+                    "size": 9,
+                    "solidity": 0.25,
+                },
+            },
             text=values,
             textposition="outside",
             cliponaxis=False,
@@ -582,7 +642,11 @@ def indicator_overview(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=t("chart.axis.indicators", lang), rangemode="tozero", dtick=1)
+    fig.update_xaxes(
+        title_text=t("chart.axis.indicators", lang),
+        range=[0, max(values) * OUTSIDE_TEXT_ROOM],
+        dtick=1,
+    )
     fig.update_layout(showlegend=False, height=200 + 42 * len(order))
     title = t(
         "chart.indicator_overview.finding",

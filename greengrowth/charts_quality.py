@@ -19,7 +19,7 @@ from greengrowth.charts import LABEL_WIDTH, _stacked
 from greengrowth.i18n import fmt_number, t
 
 UNEXPLAINED_COLOR = REPORTING_COLORS["missing"]  # vermillion: what DPI has to ask about
-EXPLAINED_COLOR = "#999999"  # grey: looked at, reason on file
+EXPLAINED_COLOR = STATUS_COLORS["not_started"]  # grey: looked at, reason on file
 
 
 def completeness_by_department(
@@ -40,7 +40,7 @@ def completeness_by_department(
         [
             (t("quality.chart.completeness.with_status", lang), STATUS_COLORS["completed"],
              with_status),
-            (t("quality.chart.completeness.without", lang), UNEXPLAINED_COLOR, without),
+            (t("quality.chart.completeness.without", lang), UNEXPLAINED_COLOR, without, "x"),
         ],
     )  # fmt: skip
     fig.update_layout(height=220 + 34 * len(keys))
@@ -74,7 +74,7 @@ def warnings_by_rule(
         keys,
         [
             (t("quality.chart.by_rule.unexplained", lang), UNEXPLAINED_COLOR,
-             [int(v) for v in frame["unexplained"]]),
+             [int(v) for v in frame["unexplained"]], "x"),
             (t("quality.chart.by_rule.explained", lang), EXPLAINED_COLOR,
              [int(v) for v in frame["explained"]]),
         ],

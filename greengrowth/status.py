@@ -39,14 +39,42 @@ STATUS_ORDER = (
 # How advanced a reported status is; where several reports meet (two lead departments, a task led
 # by several), the LEAST advanced wins. Anything else ranks 0.
 STATUS_RANK = {"completed": 5, "in_progress": 4, "on_hold": 3, "not_started": 2, "delayed": 1}
-STATUS_COLORS: dict[str, str] = {  # Okabe-Ito, readable with colour-blindness
-    "completed": "#009E73",  # bluish green
-    "in_progress": "#0072B2",  # blue
-    "delayed": "#D55E00",  # vermillion
-    "on_hold": "#E69F00",  # orange
-    "not_started": "#999999",  # grey
+# Colours chosen so that every pair of statuses stays at least 20 apart (CAM02-UCS ΔE, about what
+# reads as clearly different) for normal vision AND under simulated deuteranopia and protanopia
+# (colorspacious, severity 100; tests/test_palette.py). They start from Okabe–Ito and keep its meaning
+# (green done, blue under way, vermillion delayed, orange on hold, greys for no news, purple for a gap
+# in the plan), moved in lightness where two collapsed for colour-blind readers: the old Okabe–Ito
+# grey and purple were 6.5 apart under deuteranopia, green and grey 11.6 under protanopia. Colour is
+# never the only cue: STATUS_PATTERNS and STATUS_SYMBOLS say the same thing in shapes.
+STATUS_COLORS: dict[str, str] = {
+    "completed": "#15705C",  # dark bluish green
+    "in_progress": "#18659A",  # blue
+    "delayed": "#CF6910",  # vermillion
+    "on_hold": "#FFB407",  # amber, lighter than vermillion
+    "not_started": "#9D9D9D",  # grey
     "not_reported": "#DDDDDD",  # light grey: absence of news, not a state of the work
-    "no_lead": "#CC79A7",  # reddish purple: a gap in the plan (no lead department), not a delay
+    "no_lead": "#E280E9",  # light purple: a gap in the plan (no lead department), not a delay
+}
+# Bar fill patterns (Plotly marker.pattern.shape) for the statuses a leader must not miss; the
+# legend shows them too. "" = plain fill.
+STATUS_PATTERNS: dict[str, str] = {
+    "completed": "",
+    "in_progress": "",
+    "delayed": "x",
+    "on_hold": "-",
+    "not_started": ".",
+    "not_reported": "",
+    "no_lead": "/",
+}
+# One character per status, drawn in each cell of the status grids and before the legend's word.
+STATUS_SYMBOLS: dict[str, str] = {
+    "completed": "✓",
+    "in_progress": "►",
+    "delayed": "!",
+    "on_hold": "‖",
+    "not_started": "○",
+    "not_reported": "?",
+    "no_lead": "∅",
 }
 
 

@@ -36,7 +36,13 @@ LONG_NAME = (
 
 
 def _annotation_texts(fig: go.Figure) -> list[str]:
-    return [a.text for a in fig.layout.annotations]
+    """Every annotation but the category names drawn above the bars (a phone layout)."""
+    return [a.text for a in fig.layout.annotations if a.name != "category_label"]
+
+
+def _footnote(fig: go.Figure):
+    (note,) = [a for a in fig.layout.annotations if a.name == "source_footnote"]
+    return note
 
 
 def _styled_bar(**kwargs: object) -> go.Figure:
@@ -68,11 +74,25 @@ def test_colors_are_hex_and_distinct(colors: dict[str, str]) -> None:
     assert len(set(colors.values())) == len(colors)
 
 
-def test_okabe_ito_status_colors() -> None:
-    assert STATUS_COLORS["completed"] == "#009E73"
-    assert STATUS_COLORS["in_progress"] == "#0072B2"
-    assert STATUS_COLORS["delayed"] == "#D55E00"
-    assert STATUS_COLORS["on_hold"] == "#E69F00"
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def test_status_colors_keep_their_meaning() -> None:
+    """The palette moved from plain Okabe–Ito to one tested under colour-vision deficiency
+    (tests/test_palette.py) but keeps what a colour means: green done, blue under way,
+    vermillion delayed, amber on hold, greys for no work / no news."""
+    r, g, b = _rgb(STATUS_COLORS["completed"])
+    assert g > r and g > b
+    r, g, b = _rgb(STATUS_COLORS["in_progress"])
+    assert b > r and b > g
+    r, g, b = _rgb(STATUS_COLORS["delayed"])
+    assert r > g > b
+    r, g, b = _rgb(STATUS_COLORS["on_hold"])
+    assert r > b and g > b and g > _rgb(STATUS_COLORS["delayed"])[1]
+    for grey in ("not_started", "not_reported"):
+        r, g, b = _rgb(STATUS_COLORS[grey])
+        assert r == g == b
 
 
 def test_every_status_the_loaders_accept_has_a_colour() -> None:
@@ -151,7 +171,7 @@ def test_wrap_label_counts_decomposed_vietnamese_as_letters() -> None:
 def test_apply_style_adds_the_source_footnote(lang: str, footnote: str) -> None:
     fig = _styled_bar(lang=lang)
     assert [text.replace("<br>", " ") for text in _annotation_texts(fig)] == [footnote]
-    (note,) = fig.layout.annotations
+    (note,) = [a for a in fig.layout.annotations if a.name != "category_label"]
     assert (note.xref, note.yref, note.x, note.xanchor, note.yanchor) == (
         "paper",
         "paper",
@@ -164,7 +184,7 @@ def test_apply_style_adds_the_source_footnote(lang: str, footnote: str) -> None:
 
 def test_long_footnote_is_wrapped_without_losing_words() -> None:
     fig = _styled_bar(lang="vi", source=LONG_NAME)
-    text = fig.layout.annotations[0].text
+    text = _annotation_texts(fig)[0]
     assert "<br>" in text
     assert text.replace("<br>", " ") == f"Nguồn: {LONG_NAME}. Dữ liệu đến 15/10/2019."
     assert fig.layout.margin.b > _styled_bar(lang="vi").layout.margin.b
@@ -184,6 +204,21 @@ def test_apply_style_returns_the_same_figure_with_the_house_style() -> None:
     assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
 
 
+def test_house_template_is_plotly_white_for_every_trace_type_drawn() -> None:
+    """The template is plotly_white cut to the trace types the figure draws (validated once, not
+    per chart): its layout and those types' defaults must be plotly_white's, so nothing looks
+    different."""
+    import plotly.io as pio
+
+    white = pio.templates["plotly_white"]
+    fig = go.Figure([go.Bar(x=[1], y=["a"]), go.Scatter(x=[1], y=[2])])
+    apply_style(fig, title="T", lang="vi", source="S", data_date=None)
+    template = fig.layout.template
+    assert template.layout.to_plotly_json() == white.layout.to_plotly_json()
+    for kind in ("bar", "scatter"):
+        assert template.data[kind] == white.data[kind]
+
+
 def test_apply_style_uses_vietnamese_separators() -> None:
     assert _styled_bar(lang="vi").layout.separators == ",."
 
@@ -200,7 +235,7 @@ def test_apply_style_twice_keeps_one_footnote_and_other_annotations() -> None:
 
 def test_apply_style_without_data_date_says_so_with_a_dash() -> None:
     fig = _styled_bar(lang="vi", data_date=None)
-    assert "Dữ liệu đến –." in fig.layout.annotations[0].text
+    assert "Dữ liệu đến –." in _annotation_texts(fig)[0]
 
 
 def test_long_title_is_wrapped_and_pushes_legend_and_plot_down() -> None:
@@ -221,7 +256,7 @@ def test_x_axis_title_and_wrapped_categories_move_the_footnote_down() -> None:
     apply_style(titled, title="T", lang="vi", source="S", data_date=date(2019, 10, 15))
     vertical = go.Figure(go.Bar(x=[wrap_label(LONG_NAME, 16), "b"], y=[3, 1]))
     apply_style(vertical, title="T", lang="vi", source="S", data_date=date(2019, 10, 15))
-    shift = [f.layout.annotations[0].yshift for f in (plain, titled, vertical)]
+    shift = [_footnote(f).yshift for f in (plain, titled, vertical)]
     assert shift[0] > shift[1] and shift[0] > shift[2]
     assert plain.layout.margin.b < titled.layout.margin.b
 
@@ -255,7 +290,7 @@ def test_empty_figure_says_why(lang: str, message: str) -> None:
     assert [text.replace("<br>", " ") for text in _annotation_texts(fig)] == [message]
     assert fig.layout.title.text == "Tiến độ theo sở"
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
-    (note,) = fig.layout.annotations
+    (note,) = [a for a in fig.layout.annotations if a.name != "category_label"]
     assert (note.x, note.y, note.showarrow) == (0.5, 0.5, False)
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from greengrowth import charts
-from greengrowth.chart_style import STATUS_COLORS
+from greengrowth.chart_style import STATUS_COLORS, for_screen
 from greengrowth.indicator_progress import judge_indicators
 from greengrowth.queries import dashboard as q
 from tests.leadership_fixtures import (  # noqa: F401
@@ -128,6 +128,10 @@ def test_footnote_starts_left_of_long_y_labels(demo_con):  # noqa: F811
         q.progress_by_group(demo_con, PLAN_ID, 2020), lang="vi", period=2020, **KW
     )
     (note,) = [a for a in fig.layout.annotations if a.name == "source_footnote"]
+    # the names stand above the bars, so the plot and the footnote start at the figure's edge
+    assert fig.layout.yaxis.showticklabels is False and not note.xshift
+    # where the names go back beside the bars (briefing screenshots), the footnote moves under them
+    (note,) = [a for a in for_screen(fig).layout.annotations if a.name == "source_footnote"]
     assert note.xshift < -200  # under the wrapped labels, not from the plot area onwards
 
 
@@ -140,5 +144,7 @@ def test_reporting_charts_show_years_not_yet_due(catalog_con):
     assert _bar_total(fig) == int(summary["expected"].sum())
     status = q.reporting_status(catalog_con, PLAN_ID, 2020, today=today)
     grid = charts.reporting_grid(status, lang="vi", **KW)
-    assert {tr.name for tr in grid.data} == {"Chưa gửi", "Chưa đến hạn"}
+    # the legend names each cell's symbol before the word: "✗ Chưa gửi"
+    assert {tr.name.split(" ", 1)[1] for tr in grid.data} == {"Chưa gửi", "Chưa đến hạn"}
+    assert all(set(tr.text) == {tr.name.split(" ", 1)[0]} for tr in grid.data)
     assert sum(len(tr.x) for tr in grid.data) == len(status)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from greengrowth import clock, queries
 from greengrowth.auth import Account
-from greengrowth.export import figure_png
 from greengrowth.i18n import MISSING, fmt_date, fmt_number, fmt_percent, t
 from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import dashboard as dashboard_queries
 from greengrowth.queries import scale as scale_queries
 from ui import briefing
 from ui.auth import current_user, require_analyst
+from ui.chart_view import show_chart  # noqa: F401 (pages import it from here)
 from ui.cycle import approval_note
 from ui.data import load
 from ui.state import lang, url_select
@@ -136,35 +133,6 @@ def illustrative_banner(ctx: Context) -> None:
     """Sample data must never pass for real: say so on every page that shows it."""
     if ctx.illustrative:
         st.warning(t("common.illustrative_banner", ctx.lang))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
-
-
-def show_chart(fig: go.Figure, key: str, ctx: Context) -> None:
-    """The chart, plus a PNG download for slides (rendered only when clicked); in briefing mode
-    the chart alone, sized for a 16:9 screenshot."""
-    st.plotly_chart(
-        briefing.screen_figure(fig),
-        key=f"chart_{key}",
-        theme=None,  # the house style (chart_style) already decides every colour and font
-        config={
-            "displaylogo": False,
-            "toImageButtonOptions": {"format": "png", "scale": 2, "filename": _slug(key)},
-        },
-    )
-    if briefing.active():
-        return
-    st.download_button(
-        t("common.download_png", ctx.lang),
-        data=functools.partial(figure_png, fig),
-        file_name=f"{_slug(key)}-{ctx.period}-{ctx.lang}.png",
-        mime="image/png",
-        key=f"png_{key}",
-        on_click="ignore",
-        icon=":material/download:",
-    )
 
 
 ALL = "all"
