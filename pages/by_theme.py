@@ -32,7 +32,12 @@ group_names = {ALL: t("common.all_groups", L)} | {
     r.group_code: f"{r.group_code}. {getattr(r, col)}" for r in groups.itertuples()
 }
 group = url_select(
-    "group", t("common.group", L), list(group_names), ALL, format_func=group_names.get
+    "group",
+    t("common.group", L),
+    list(group_names),
+    ALL,
+    format_func=group_names.get,
+    container=ctx.pickers,
 )
 group = None if group == ALL else group
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +23,8 @@ from ui import briefing
 from ui.auth import current_user, require_analyst
 from ui.cycle import approval_note
 from ui.data import load
-from ui.state import lang, url_select
+from ui.layout import PICKERS_KEY
+from ui.state import lang, url_select, url_value
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Context:
     illustrative: bool
     today: date  # only to tell a report not yet due from a missing one; never to pick the period
     approved_only: bool = False  # the reporting cycle's switch (?approved=1): approved figures only
+    pickers: Any = field(default=None, compare=False)  # where the page's filters go (an expander)
 
     @property
     def source(self) -> str:
@@ -48,12 +51,31 @@ class Context:
         return t("common.source_plan", self.lang)
 
 
-def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
-    """Sidebar plan picker kept in ?plan=; defaults to the first plan that has data.
+def plan_picker(lang: str, container=None) -> tuple[str, dict, int | None] | None:
+    """Plan picker kept in ?plan= (in the sidebar unless `container`); defaults to the first plan
+    that has data.
 
     Returns (plan_id, plan row, latest period with data or None), or None with a message when no
     plan is loaded.
     """
+    found = _plans(lang)
+    if found is None:
+        return None
+    plans, titles, default_plan, latest = found
+    plan_id = url_select(
+        "plan",
+        t("common.plan", lang),
+        list(plans["plan_id"]),
+        default_plan,
+        format_func=lambda pid: titles[pid],
+        container=container,
+    )
+    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
+
+
+def _plans(lang: str):
+    """The loaded plans, their titles, the default plan and every plan's latest period; None
+    (with a message) when no plan is loaded."""
     plans = load(queries.run, "plans")
     if plans.empty:
         st.error(t("common.no_plan", lang))
@@ -64,25 +86,48 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
     latest = load(scale_queries.latest_periods)
     with_data = [pid for pid in plans["plan_id"] if latest.get(pid) is not None]
     default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
-    plan_id = url_select(
-        "plan",
-        t("common.plan", lang),
-        list(plans["plan_id"]),
-        default_plan,
-        format_func=lambda pid: titles[pid],
+    return plans, titles, default_plan, latest
+
+
+def _periods(plan: dict) -> list[int]:
+    return list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
+
+
+def _pickers_box(lang: str):
+    """The main-area expander that holds the plan, period and page filters, labelled with the
+    period and plan shown (a phone reader need not find the sidebar button to change them)."""
+    found = _plans(lang)
+    if found is None:
+        return None
+    plans, titles, default_plan, latest = found
+    plan_id = url_value("plan", list(plans["plan_id"]), default_plan)
+    periods = _periods(load(catalog_queries.plan, plan_id=plan_id))
+    period = url_value("period", periods, latest.get(plan_id) or periods[-1], cast=int)
+    label = t(
+        "layout.pickers",
+        lang,
+        period_label=t("common.period", lang),
+        period=period,
+        plan=titles[plan_id],
     )
-    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
+    return st.expander(label, icon=":material/tune:", key=PICKERS_KEY)
 
 
 def plan_and_period(lang: str) -> Context | None:
-    """Sidebar pickers for plan and reporting period (in the URL); defaults follow the data."""
-    picked = plan_picker(lang)
+    """Plan and reporting period pickers (in the URL; in an expander on top of the page, which
+    also holds the page's own filters: ctx.pickers); defaults follow the data."""
+    box = _pickers_box(lang)
+    if box is None:
+        return None
+    picked = plan_picker(lang, container=box)
     if picked is None:
         return None
     plan_id, plan, latest_period = picked
-    periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
+    periods = _periods(plan)
     default_period = latest_period or periods[-1]
-    period = url_select("period", t("common.period", lang), periods, default_period, cast=int)
+    period = url_select(
+        "period", t("common.period", lang), periods, default_period, cast=int, container=box
+    )
     info = load(dashboard_queries.data_date, plan_id=plan_id)
     data_date = info.get("data_date")
     data_date = None if data_date is None or data_date != data_date else data_date.date()
@@ -94,6 +139,7 @@ def plan_and_period(lang: str) -> Context | None:
         data_date=data_date,
         illustrative=bool(info.get("illustrative")),
         today=clock.now().date(),
+        pickers=box,
     )
 
 
@@ -182,7 +228,7 @@ def theme_filter(ctx: Context, container=None) -> int | None:
         list(names_all),
         ALL,
         format_func=lambda k: names_all[k],
-        container=container,
+        container=container or ctx.pickers,
     )
     return None if value in (None, ALL) else int(value)
 
@@ -205,7 +251,7 @@ def department_filter(ctx: Context, container=None, *, allow_all: bool = True) -
         list(names),
         next(iter(names)),
         format_func=lambda k: names[k],
-        container=container,
+        container=container or ctx.pickers,
     )
     return None if value in (None, ALL) else value
 
