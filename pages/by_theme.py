@@ -70,6 +70,7 @@ show_table(
         "reported_on": ("column.reported_on", "date"),
     },
     L,
+    key="status",
 )
 if (current["status"] == "no_lead").any():
     finding_link(ctx, "F01")

@@ -288,13 +288,21 @@ def _cell(value, kind: str, lang: str) -> str:
     return str(value)
 
 
-def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> None:
+def show_table(
+    frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str, *, key: str | None = None
+) -> None:
     """A read-only table with translated headers and vi/en number and date formats.
 
     `columns` maps a frame column to (strings key of its header, kind): text, int, number,
     percent, date, bool, status, reporting, priority or progress. Formatting only: no numbers
-    are computed here.
+    are computed here. `key`: the column that matters most (status, share complete); it comes
+    right after the row's name, which stays pinned, so a phone shows both without scrolling.
     """
+    if key is not None and key != next(iter(columns)):
+        first, *rest = columns
+        columns = {first: columns[first], key: columns[key]} | {
+            c: columns[c] for c in rest if c != key
+        }
     headers = [t(label, lang) for label, _ in columns.values()]
     if len(set(headers)) != len(headers):  # two equal headers would silently drop a column
         raise ValueError(f"duplicate table headers: {headers}")
@@ -307,4 +315,5 @@ def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: s
     # Show every row up to 30 (a leader's screenshot should not hide rows behind a scrollbar);
     # longer tables scroll inside a fixed height (an "auto" height painted blank in a tab).
     height = 38 + 35 * min(len(shown), 30) if len(shown) else "auto"
-    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    pinned = {headers[0]: st.column_config.Column(pinned=True)} if key is not None else None
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=pinned)

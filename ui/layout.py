@@ -26,8 +26,10 @@ PHONE_ORDER = {
 PICKERS_KEY = "gg_pickers"  # the main-area expander holding the plan, period and page filters
 META_KEY = "gg_page_meta"  # the hidden container of the language/title script
 
-# A4 minus the @page margins (2 x 12 mm), in CSS px (96 per inch), less a little for borders.
+# A4 minus the @page margins (2 x 12 mm), in CSS px (96 per inch), less room for borders and a
+# caption: every chart is scaled to fit this box, so none is clipped or split across sheets.
 PRINT_WIDTH_PX = 680
+PRINT_HEIGHT_PX = 940
 
 # A keyed container is drawn inside a layout wrapper: that wrapper is the flex item to order/hide.
 _ORDER_CSS = "\n".join(
@@ -96,8 +98,10 @@ _CSS = f"""
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"] {{
     break-inside: avoid; page-break-inside: avoid; }}
   [data-testid="stPlotlyChart"] {{ overflow: visible !important; }}
-  /* --gg-print-zoom: set per chart by the script below (paper width / drawn width) */
-  [data-testid="stPlotlyChart"] > div {{ zoom: var(--gg-print-zoom, 1); }}
+  /* --gg-print-zoom: set per chart block by the script below (the paper's box / drawn size); the
+     block itself is zoomed: Streamlit gives it the chart's height */
+  [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {{
+    zoom: var(--gg-print-zoom, 1); }}
   [data-testid="stMainBlockContainer"] h1, [data-testid="stMainBlockContainer"] h2,
   [data-testid="stMainBlockContainer"] h3 {{ break-after: avoid; page-break-after: avoid; }}
 }}
@@ -115,13 +119,17 @@ _SCRIPT = """
   win.__ggLayout = true;
   // Plotly draws at the screen's width; printing needs each chart scaled to the paper.
   const fit = () => {
+    if (win.matchMedia('print').matches) return;  // measure the screen's drawing, not the paper's
     doc.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((el) => {
       const svg = el.querySelector('.main-svg');
-      const drawn = svg ? svg.getBoundingClientRect().width / (parseFloat(
-        getComputedStyle(el.firstElementChild || el).zoom) || 1) : 0;
-      const zoom = drawn > %(width)d ? (%(width)d / drawn).toFixed(3) : '1';
-      if (el.style.getPropertyValue('--gg-print-zoom') !== zoom) {
-        el.style.setProperty('--gg-print-zoom', zoom);
+      if (!svg) return;
+      const box = svg.getBoundingClientRect();
+      const block = el.closest('[data-testid="stElementContainer"]') || el;
+      const now = parseFloat(getComputedStyle(block).zoom) || 1;
+      const fits = Math.min(1, %(width)d * now / box.width, %(height)d * now / box.height);
+      const zoom = fits < 1 ? fits.toFixed(3) : '1';
+      if (block.style.getPropertyValue('--gg-print-zoom') !== zoom) {
+        block.style.setProperty('--gg-print-zoom', zoom);
       }
     });
   };
@@ -143,6 +151,7 @@ def page_meta(lang: str, page_title: str) -> None:
         "lang": json.dumps(lang),
         "title": json.dumps(title, ensure_ascii=False),
         "width": PRINT_WIDTH_PX,
+        "height": PRINT_HEIGHT_PX,
     }
     with st.container(key=META_KEY):  # hidden by the style sheet: no visible gap
         st.html(script, unsafe_allow_javascript=True)
