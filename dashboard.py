@@ -10,6 +10,7 @@ from greengrowth.i18n import t
 from greengrowth.store import StoreError
 from ui.auth import sidebar_account
 from ui.data import ensure_database
+from ui.layout import page_meta
 from ui.state import language_switch
 
 st.set_page_config(page_title="Tăng trưởng xanh Bình Dương", page_icon="🌿", layout="wide")
@@ -74,6 +75,7 @@ pages = {
 # st.navigation comes before anything that can fail: if the script stopped earlier, Streamlit would
 # fall back to listing the files in pages/ by their file names.
 current = st.navigation(pages, expanded=True)  # every page listed, none behind "View more"
+page_meta(lang, current.title)  # <html lang>, the page's own title, the phone and print style
 try:
     ensure_database()
 except StoreError:

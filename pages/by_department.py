@@ -43,6 +43,7 @@ if dept is None:
             "this_year_outcome": ("column.this_year_outcome", "reporting"),
         },
         L,
+        key="share_complete",
     )
     st.caption(t("by_department.rules", L))
     finding_link(ctx, "F01")
@@ -69,6 +70,7 @@ else:
                 "percent_complete": ("column.percent", "percent"),
             },
             L,
+            key="status",
         )
         fig = charts.activity_history(
             load(
@@ -90,6 +92,7 @@ else:
             "outcome": ("column.outcome", "priority"),
         },
         L,
+        key="status",
     )
     st.subheader(t("by_department.reports", L))
     show_table(
@@ -107,4 +110,5 @@ else:
             "outcome": ("column.outcome", "reporting"),
         },
         L,
+        key="outcome",
     )

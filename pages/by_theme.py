@@ -32,7 +32,12 @@ group_names = {ALL: t("common.all_groups", L)} | {
     r.group_code: f"{r.group_code}. {getattr(r, col)}" for r in groups.itertuples()
 }
 group = url_select(
-    "group", t("common.group", L), list(group_names), ALL, format_func=group_names.get
+    "group",
+    t("common.group", L),
+    list(group_names),
+    ALL,
+    format_func=group_names.get,
+    container=ctx.pickers,
 )
 group = None if group == ALL else group
 
@@ -65,6 +70,7 @@ show_table(
         "reported_on": ("column.reported_on", "date"),
     },
     L,
+    key="status",
 )
 if (current["status"] == "no_lead").any():
     finding_link(ctx, "F01")

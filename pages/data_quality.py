@@ -66,6 +66,7 @@ show_table(
         "share_with_status": ("quality.page.col.share", "percent"),
     },
     L,
+    key="share_with_status",
 )
 
 # ---- timeliness ------------------------------------------------------------------------------------

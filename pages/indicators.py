@@ -46,6 +46,7 @@ show_table(
         "trend": ("column.trend", "trend"),
     },
     L,
+    key="status",
 )
 with st.expander(t("indicators.rule_title", L)):
     st.markdown(t("indicators.rule", L))

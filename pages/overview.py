@@ -23,67 +23,79 @@ head = load(q.overview_headline, plan_id=ctx.plan_id, period=ctx.period)
 tasks = load(q.priority_headline, plan_id=ctx.plan_id, period=ctx.period)
 this_year = load(q.reporting_year, plan_id=ctx.plan_id, period=ctx.period, today=ctx.today)
 
-cols = st.columns(4)
-cols[0].metric(
-    t("overview.adopted", L),
-    t("overview.adopted_value", L, adopted=head["adopted"], national=head["national"]),
-    border=True,
-)
-cols[1].metric(
-    t("overview.priority_done", L),
-    t(
-        "overview.priority_done_value",
-        L,
-        done=tasks["done"],  # done by the deadline or later: the priorities page's figures
-        total=tasks["tasks"],
-    ),
-    help=t("overview.priority_done_help", L, on_time=tasks["done_on_time"]),
-    border=True,
-)
-cols[2].metric(
-    t("overview.on_time", L, period=ctx.period),
-    t("overview.on_time_value", L, on_time=this_year["on_time"], expected=this_year["expected"]),
-    border=True,
-)
-cols[3].metric(
-    t("overview.mean_percent", L),
-    fmt_percent(head["mean_percent_reported"], L, 1),
-    border=True,
-)
-cols = st.columns(len(STATUS_ORDER))  # every status, so the tiles add up to the adopted activities
-for col, key in zip(cols, STATUS_ORDER, strict=True):
-    col.metric(t(f"status.{key}", L), fmt_number(head[key], L))
-if head["no_lead"]:
-    finding_link(ctx, "F01")
+# Keyed blocks: on a phone the style sheet (ui/layout.PHONE_ORDER) shows the first chart right
+# after the heading, then these numbers, the summary and the other charts.
+with st.container(key="ov_headline"):
+    cols = st.columns(4)
+    cols[0].metric(
+        t("overview.adopted", L),
+        t("overview.adopted_value", L, adopted=head["adopted"], national=head["national"]),
+        border=True,
+    )
+    cols[1].metric(
+        t("overview.priority_done", L),
+        t(
+            "overview.priority_done_value",
+            L,
+            done=tasks["done"],  # done by the deadline or later: the priorities page's figures
+            total=tasks["tasks"],
+        ),
+        help=t("overview.priority_done_help", L, on_time=tasks["done_on_time"]),
+        border=True,
+    )
+    cols[2].metric(
+        t("overview.on_time", L, period=ctx.period),
+        t(
+            "overview.on_time_value",
+            L,
+            on_time=this_year["on_time"],
+            expected=this_year["expected"],
+        ),
+        border=True,
+    )
+    cols[3].metric(
+        t("overview.mean_percent", L),
+        fmt_percent(head["mean_percent_reported"], L, 1),
+        border=True,
+    )
+    with st.container(key="ov_status"):  # every status: the tiles add up to the adopted ones
+        cols = st.columns(len(STATUS_ORDER))
+    for col, key in zip(cols, STATUS_ORDER, strict=True):
+        col.metric(t(f"status.{key}", L), fmt_number(head[key], L))
+    if head["no_lead"]:
+        finding_link(ctx, "F01")
 
-briefing.summary_box(
-    ctx,
-    load(summary_text, plan_id=ctx.plan_id, period=ctx.period, lang=L, today=ctx.today),
-)
-briefing.download_buttons(ctx)
+with st.container(key="ov_summary"):
+    briefing.summary_box(
+        ctx,
+        load(summary_text, plan_id=ctx.plan_id, period=ctx.period, lang=L, today=ctx.today),
+    )
+    briefing.download_buttons(ctx)
 
-fig = charts.progress_by_theme(
-    load(q.progress_by_theme, plan_id=ctx.plan_id, period=ctx.period),
-    lang=L,
-    period=ctx.period,
-    source=ctx.source,
-    data_date=ctx.data_date,
-)
-show_chart(fig, "progress-by-theme", ctx)
-fig = charts.status_breakdown(
-    load(q.status_counts, plan_id=ctx.plan_id, period=ctx.period),
-    lang=L,
-    period=ctx.period,
-    source=ctx.source,
-    data_date=ctx.data_date,
-)
-show_chart(fig, "status-breakdown", ctx)
-fig = charts.status_over_periods(
-    load(q.status_by_period, plan_id=ctx.plan_id, period=ctx.period),
-    lang=L,
-    period=ctx.period,
-    source=ctx.source,
-    data_date=ctx.data_date,
-)
-show_chart(fig, "status-over-periods", ctx)
-flag_values(ctx)  # indicator values with an unexplained high-importance data-quality warning
+with st.container(key="ov_first_chart"):
+    fig = charts.progress_by_theme(
+        load(q.progress_by_theme, plan_id=ctx.plan_id, period=ctx.period),
+        lang=L,
+        period=ctx.period,
+        source=ctx.source,
+        data_date=ctx.data_date,
+    )
+    show_chart(fig, "progress-by-theme", ctx)
+with st.container(key="ov_rest"):
+    fig = charts.status_breakdown(
+        load(q.status_counts, plan_id=ctx.plan_id, period=ctx.period),
+        lang=L,
+        period=ctx.period,
+        source=ctx.source,
+        data_date=ctx.data_date,
+    )
+    show_chart(fig, "status-breakdown", ctx)
+    fig = charts.status_over_periods(
+        load(q.status_by_period, plan_id=ctx.plan_id, period=ctx.period),
+        lang=L,
+        period=ctx.period,
+        source=ctx.source,
+        data_date=ctx.data_date,
+    )
+    show_chart(fig, "status-over-periods", ctx)
+    flag_values(ctx)  # indicator values with an unexplained high-importance data-quality warning

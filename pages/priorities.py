@@ -58,6 +58,6 @@ columns = {
     "summary_en" if L == "en" else "text_vi": ("column.task_text", "text"),
 }
 st.subheader(t("priorities.overdue", L, deadline=deadline))
-show_table(tasks[tasks["outcome"] != "done_on_time"], columns, L)
+show_table(tasks[tasks["outcome"] != "done_on_time"], columns, L, key="outcome")
 st.subheader(t("priorities.all", L))
-show_table(tasks, columns, L)
+show_table(tasks, columns, L, key="outcome")

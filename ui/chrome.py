@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +20,8 @@ from ui.auth import current_user, require_analyst
 from ui.chart_view import show_chart  # noqa: F401 (pages import it from here)
 from ui.cycle import approval_note
 from ui.data import load
-from ui.state import lang, url_select
+from ui.layout import PICKERS_KEY
+from ui.state import lang, url_select, url_value
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Context:
     illustrative: bool
     today: date  # only to tell a report not yet due from a missing one; never to pick the period
     approved_only: bool = False  # the reporting cycle's switch (?approved=1): approved figures only
+    pickers: Any = field(default=None, compare=False)  # where the page's filters go (an expander)
 
     @property
     def source(self) -> str:
@@ -45,12 +48,31 @@ class Context:
         return t("common.source_plan", self.lang)
 
 
-def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
-    """Sidebar plan picker kept in ?plan=; defaults to the first plan that has data.
+def plan_picker(lang: str, container=None) -> tuple[str, dict, int | None] | None:
+    """Plan picker kept in ?plan= (in the sidebar unless `container`); defaults to the first plan
+    that has data.
 
     Returns (plan_id, plan row, latest period with data or None), or None with a message when no
     plan is loaded.
     """
+    found = _plans(lang)
+    if found is None:
+        return None
+    plans, titles, default_plan, latest = found
+    plan_id = url_select(
+        "plan",
+        t("common.plan", lang),
+        list(plans["plan_id"]),
+        default_plan,
+        format_func=lambda pid: titles[pid],
+        container=container,
+    )
+    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
+
+
+def _plans(lang: str):
+    """The loaded plans, their titles, the default plan and every plan's latest period; None
+    (with a message) when no plan is loaded."""
     plans = load(queries.run, "plans")
     if plans.empty:
         st.error(t("common.no_plan", lang))
@@ -61,25 +83,48 @@ def plan_picker(lang: str) -> tuple[str, dict, int | None] | None:
     latest = load(scale_queries.latest_periods)
     with_data = [pid for pid in plans["plan_id"] if latest.get(pid) is not None]
     default_plan = with_data[0] if with_data else plans["plan_id"].iloc[0]
-    plan_id = url_select(
-        "plan",
-        t("common.plan", lang),
-        list(plans["plan_id"]),
-        default_plan,
-        format_func=lambda pid: titles[pid],
+    return plans, titles, default_plan, latest
+
+
+def _periods(plan: dict) -> list[int]:
+    return list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
+
+
+def _pickers_box(lang: str):
+    """The main-area expander that holds the plan, period and page filters, labelled with the
+    period and plan shown (a phone reader need not find the sidebar button to change them)."""
+    found = _plans(lang)
+    if found is None:
+        return None
+    plans, titles, default_plan, latest = found
+    plan_id = url_value("plan", list(plans["plan_id"]), default_plan)
+    periods = _periods(load(catalog_queries.plan, plan_id=plan_id))
+    period = url_value("period", periods, latest.get(plan_id) or periods[-1], cast=int)
+    label = t(
+        "layout.pickers",
+        lang,
+        period_label=t("common.period", lang),
+        period=period,
+        plan=titles[plan_id],
     )
-    return plan_id, load(catalog_queries.plan, plan_id=plan_id), latest.get(plan_id)
+    return st.expander(label, icon=":material/tune:", key=PICKERS_KEY)
 
 
 def plan_and_period(lang: str) -> Context | None:
-    """Sidebar pickers for plan and reporting period (in the URL); defaults follow the data."""
-    picked = plan_picker(lang)
+    """Plan and reporting period pickers (in the URL; in an expander on top of the page, which
+    also holds the page's own filters: ctx.pickers); defaults follow the data."""
+    box = _pickers_box(lang)
+    if box is None:
+        return None
+    picked = plan_picker(lang, container=box)
     if picked is None:
         return None
     plan_id, plan, latest_period = picked
-    periods = list(range(int(plan["period_start"]), int(plan["period_end"]) + 1))
+    periods = _periods(plan)
     default_period = latest_period or periods[-1]
-    period = url_select("period", t("common.period", lang), periods, default_period, cast=int)
+    period = url_select(
+        "period", t("common.period", lang), periods, default_period, cast=int, container=box
+    )
     info = load(dashboard_queries.data_date, plan_id=plan_id)
     data_date = info.get("data_date")
     data_date = None if data_date is None or data_date != data_date else data_date.date()
@@ -91,6 +136,7 @@ def plan_and_period(lang: str) -> Context | None:
         data_date=data_date,
         illustrative=bool(info.get("illustrative")),
         today=clock.now().date(),
+        pickers=box,
     )
 
 
@@ -150,7 +196,7 @@ def theme_filter(ctx: Context, container=None) -> int | None:
         list(names_all),
         ALL,
         format_func=lambda k: names_all[k],
-        container=container,
+        container=container or ctx.pickers,
     )
     return None if value in (None, ALL) else int(value)
 
@@ -173,7 +219,7 @@ def department_filter(ctx: Context, container=None, *, allow_all: bool = True) -
         list(names),
         next(iter(names)),
         format_func=lambda k: names[k],
-        container=container,
+        container=container or ctx.pickers,
     )
     return None if value in (None, ALL) else value
 
@@ -210,13 +256,21 @@ def _cell(value, kind: str, lang: str) -> str:
     return str(value)
 
 
-def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str) -> None:
+def show_table(
+    frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: str, *, key: str | None = None
+) -> None:
     """A read-only table with translated headers and vi/en number and date formats.
 
     `columns` maps a frame column to (strings key of its header, kind): text, int, number,
     percent, date, bool, status, reporting, priority or progress. Formatting only: no numbers
-    are computed here.
+    are computed here. `key`: the column that matters most (status, share complete); it comes
+    right after the row's name, which stays pinned, so a phone shows both without scrolling.
     """
+    if key is not None and key != next(iter(columns)):
+        first, *rest = columns
+        columns = {first: columns[first], key: columns[key]} | {
+            c: columns[c] for c in rest if c != key
+        }
     headers = [t(label, lang) for label, _ in columns.values()]
     if len(set(headers)) != len(headers):  # two equal headers would silently drop a column
         raise ValueError(f"duplicate table headers: {headers}")
@@ -229,4 +283,5 @@ def show_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], lang: s
     # Show every row up to 30 (a leader's screenshot should not hide rows behind a scrollbar);
     # longer tables scroll inside a fixed height (an "auto" height painted blank in a tab).
     height = 38 + 35 * min(len(shown), 30) if len(shown) else "auto"
-    st.dataframe(shown, hide_index=True, width="stretch", height=height)
+    pinned = {headers[0]: st.column_config.Column(pinned=True)} if key is not None else None
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=pinned)

@@ -43,6 +43,29 @@ def language_switch() -> str:
     return choice
 
 
+def url_value(param: str, options: Sequence, default, *, cast: Callable = str):
+    """What url_select will show for ?param= (before its widget is drawn), e.g. for a label: the
+    widget's value when it was just changed (the URL catches up when it is drawn), else the URL."""
+    options = list(options)
+    if not options:
+        return None
+    picked = st.session_state.get(f"url_{param}")
+    if picked is not None and picked in options:
+        return picked
+    return _from_url(param, options, default, cast)
+
+
+def _from_url(param: str, options: list, default, cast: Callable):
+    raw = st.query_params.get(param)
+    try:
+        current = cast(raw) if raw is not None else default
+    except (TypeError, ValueError):
+        current = default
+    if current not in options:
+        current = default if default in options else options[0]
+    return current
+
+
 def url_select(
     param: str,
     label: str,
@@ -57,13 +80,7 @@ def url_select(
     options = list(options)
     if not options:
         return None
-    raw = st.query_params.get(param)
-    try:
-        current = cast(raw) if raw is not None else default
-    except (TypeError, ValueError):
-        current = default
-    if current not in options:
-        current = default if default in options else options[0]
+    current = _from_url(param, options, default, cast)
     where = container or st.sidebar
     value = where.selectbox(
         label, options, index=options.index(current), format_func=format_func, key=f"url_{param}"
