@@ -7,13 +7,11 @@ the finding and a footnote that says where the numbers come from and how recent 
 
 from __future__ import annotations
 
-import functools
 import textwrap
 import unicodedata
 from datetime import date
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from greengrowth.i18n import fmt_date, plotly_separators, t
 from greengrowth.status import (  # noqa: F401 (re-exported)
@@ -252,20 +250,20 @@ def _labels_above(fig: go.Figure) -> int:
     )
     fig.update_layout(bargap=1 - _BAR_PX / slot)
     kept = [a for a in fig.layout.annotations if a.name != _LABEL_NAME]
-    new = [
-        go.layout.Annotation(
-            name=_LABEL_NAME,
-            text=label,
-            xref="paper",
-            x=0,
-            xanchor="left",
-            yref="y",
-            y=i,
-            yanchor="bottom",
-            yshift=above,
-            align="left",
-            showarrow=False,
-        )
+    new = [  # plain dicts: validated once, on assignment
+        {
+            "name": _LABEL_NAME,
+            "text": label,
+            "xref": "paper",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "y",
+            "y": i,
+            "yanchor": "bottom",
+            "yshift": above,
+            "align": "left",
+            "showarrow": False,
+        }
         for i, label in enumerate(labels)
     ]
     fig.layout.annotations = [*kept, *new]
@@ -306,26 +304,13 @@ def _title_block(title: str, subtitle: str | None) -> tuple[str, str | None, int
     return title, subtitle, pad_top, height + _TITLE_PAD_BOTTOM
 
 
-@functools.cache
-def _template(trace_types: frozenset[str]) -> go.layout.Template:
-    """plotly_white's layout and its defaults for the trace types drawn, validated once.
-
-    Naming the template ("plotly_white") made Plotly load and validate all of it, every trace
-    type's defaults included, for every chart: the largest part of styling a figure. Plotly.js
-    applies a template's data defaults by trace type, so keeping only the types the figure draws
-    gives the same picture (tests/test_chart_style.py compares them)."""
-    white = pio.templates["plotly_white"]
-    data = {kind: white.data[kind] for kind in sorted(trace_types) if white.data[kind]}
-    return go.layout.Template(layout=white.layout, data=data)
-
-
 def _base_layout(fig: go.Figure, title: str, lang: str, subtitle: str | None) -> None:
     title, subtitle, pad_top, title_height = _title_block(title, subtitle)
     # The legend is placed in pixels under the title, which needs a known height; 450 is Plotly's.
     height = fig.layout.height or DEFAULT_HEIGHT
     fig.update_layout(
         height=height,
-        template=_template(frozenset(trace.type for trace in fig.data)),
+        template="plotly_white",
         font={"family": FONT_FAMILY, "size": _BASE_SIZE, "color": TEXT_COLOR},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         separators=plotly_separators(lang),

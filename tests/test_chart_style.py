@@ -204,21 +204,6 @@ def test_apply_style_returns_the_same_figure_with_the_house_style() -> None:
     assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
 
 
-def test_house_template_is_plotly_white_for_every_trace_type_drawn() -> None:
-    """The template is plotly_white cut to the trace types the figure draws (validated once, not
-    per chart): its layout and those types' defaults must be plotly_white's, so nothing looks
-    different."""
-    import plotly.io as pio
-
-    white = pio.templates["plotly_white"]
-    fig = go.Figure([go.Bar(x=[1], y=["a"]), go.Scatter(x=[1], y=[2])])
-    apply_style(fig, title="T", lang="vi", source="S", data_date=None)
-    template = fig.layout.template
-    assert template.layout.to_plotly_json() == white.layout.to_plotly_json()
-    for kind in ("bar", "scatter"):
-        assert template.data[kind] == white.data[kind]
-
-
 def test_apply_style_uses_vietnamese_separators() -> None:
     assert _styled_bar(lang="vi").layout.separators == ",."
 
