@@ -109,8 +109,9 @@ def test_tablet_has_nothing_overlapping(server, browser, screenshots, address):
             """() => {
               const boxes = [...document.querySelectorAll(
                 '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')]
-                .filter((e) => e.getClientRects().length && !e.querySelector(
-                  '[data-testid="stElementContainer"]'))
+                .filter((e) => e.checkVisibility({visibilityProperty: true})
+                  && !e.closest('details:not([open])')  // a closed expander's content
+                  && !e.querySelector('[data-testid="stElementContainer"]'))
                 .map((e) => e.getBoundingClientRect())
                 .filter((r) => r.width > 0 && r.height > 0);
               const out = [];
