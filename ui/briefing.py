@@ -27,7 +27,8 @@ _CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stSidebarNav"], [data-testid="stHeader"], [data-testid="stToolbar"],
-[data-testid="stDownloadButton"], [data-testid="stPageLink"] { display: none !important; }
+[data-testid="stDownloadButton"], [data-testid="stPageLink"], .st-key-gg_pickers {
+  display: none !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.6rem; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li,

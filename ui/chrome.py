@@ -264,7 +264,7 @@ def show_table(
     `columns` maps a frame column to (strings key of its header, kind): text, int, number,
     percent, date, bool, status, reporting, priority or progress. Formatting only: no numbers
     are computed here. `key`: the column that matters most (status, share complete); it comes
-    right after the row's name, which stays pinned, so a phone shows both without scrolling.
+    right after the row's name, so a phone shows both without scrolling sideways.
     """
     if key is not None and key != next(iter(columns)):
         first, *rest = columns
@@ -283,5 +283,6 @@ def show_table(
     # Show every row up to 30 (a leader's screenshot should not hide rows behind a scrollbar);
     # longer tables scroll inside a fixed height (an "auto" height painted blank in a tab).
     height = 38 + 35 * min(len(shown), 30) if len(shown) else "auto"
-    pinned = {headers[0]: st.column_config.Column(pinned=True)} if key is not None else None
-    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=pinned)
+    # Not pinned: Streamlit draws a pinned column in grey like an index (about 3.5:1 contrast);
+    # name and key column are the first two, within a phone's width without scrolling.
+    st.dataframe(shown, hide_index=True, width="stretch", height=height)

@@ -39,10 +39,11 @@ _ORDER_CSS = "\n".join(
 
 _CSS = f"""
 <style>
-/* Contrast (WCAG AA, 4.5:1): captions (#828180 on white: 3.88:1) and the selected button of a
+/* Contrast (WCAG AA, 4.5:1): captions (#828180 on white: 3.88:1; 2.71:1 with a help icon) and the selected button of a
    segmented control such as the language switch (#0072b2 on #dfebf0: 4.26:1). */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
-[data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] {{ color: #5c5b5a !important; }}
+[data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] {{ color: #5c5b5a !important;
+  opacity: 1 !important; }}
 [data-testid="stButtonGroup"] button[data-selected="true"],
 [data-testid="stButtonGroup"] button[data-selected="true"] p {{ color: #004f7c !important; }}
 .st-key-{META_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{META_KEY}) {{
