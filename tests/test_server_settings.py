@@ -104,6 +104,26 @@ def test_the_published_password_under_another_name_is_still_the_demo(tmp_path):
     assert "boss" in serve.startup_refusal(["run", "--server.address", "0.0.0.0"], {}, root)
 
 
+@pytest.mark.parametrize(
+    "secret",
+    ["replace-with-64-random-hex-characters", "short", ""],
+    ids=["example", "short", "empty"],
+)
+def test_a_published_or_short_cookie_secret_is_refused_off_this_machine(tmp_path, secret):
+    """st.login signs its cookie with [auth] cookie_secret: a known one lets anyone forge a sign-in."""
+    root = _root_with_secrets(tmp_path, REAL + f'\n[auth]\ncookie_secret = "{secret}"\n')
+    message = serve.startup_refusal(["run", "--server.address", "0.0.0.0"], {}, root)
+    assert message and "cookie_secret" in message
+    assert "Không khởi động" in message and "Not starting" in message
+    local = ["run", "--server.address", "127.0.0.1"]
+    assert serve.startup_refusal(local, {}, root) is None
+
+
+def test_a_long_random_cookie_secret_may_serve_the_network(tmp_path):
+    root = _root_with_secrets(tmp_path, REAL + f'\n[auth]\ncookie_secret = "{"a1" * 32}"\n')
+    assert serve.startup_refusal(["run", "--server.address", "0.0.0.0"], {}, root) is None
+
+
 def test_secrets_given_on_the_command_line_are_checked(tmp_path):
     secrets = tmp_path / "elsewhere.toml"
     shutil.copy(ROOT / ".streamlit" / "secrets.example.toml", secrets)

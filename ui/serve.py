@@ -23,6 +23,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_USERNAME = "demo"
 EXAMPLE_SECRETS = ROOT / ".streamlit" / "secrets.example.toml"
+SSO_EXAMPLE_SECRETS = ROOT / ".streamlit" / "secrets.sso.example.toml"
+MIN_COOKIE_SECRET = 32  # characters; `secrets.token_hex(32)` gives 64
+
+COOKIE_REFUSAL = """\
+Không khởi động: [auth] cookie_secret trong {path} là chuỗi mẫu hoặc ngắn hơn {n} ký tự, nên ai cũng
+có thể giả cookie đăng nhập. Tạo chuỗi mới: python -c "import secrets; print(secrets.token_hex(32))",
+đặt vào cookie_secret, rồi chạy lại.
+
+Not starting: [auth] cookie_secret in {path} is the example's placeholder or shorter than {n}
+characters, so anyone could forge a sign-in cookie. Make a new one:
+python -c "import secrets; print(secrets.token_hex(32))", put it in cookie_secret, and start again.
+"""
 
 REFUSAL = """\
 Không khởi động: tài khoản minh họa "{user}" (mật khẩu công khai, quyền quản trị mọi đơn vị) chỉ được
@@ -91,6 +103,15 @@ def demo_usernames(analysts: Mapping | None) -> list[str]:
     return found
 
 
+def weak_cookie_secret(auth: object) -> bool:
+    """True when [auth] signs sign-in cookies with the published example or a short secret."""
+    if not isinstance(auth, Mapping) or "cookie_secret" not in auth:
+        return False
+    secret = str(auth.get("cookie_secret") or "")
+    published = str(_toml(SSO_EXAMPLE_SECRETS).get("auth", {}).get("cookie_secret", ""))
+    return len(secret) < MIN_COOKIE_SECRET or secret == published
+
+
 def secrets_files(argv: Sequence[str], root: Path) -> list[Path]:
     """The secrets files Streamlit will read: `--secrets.files a,b` or its defaults."""
     given = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--secrets.files"]
@@ -109,7 +130,10 @@ def startup_refusal(argv: Sequence[str], env: Mapping[str, str], root: Path = RO
         return None
     demo = []
     for path in secrets_files(argv, root):
-        demo += demo_usernames(_toml(path).get("analysts"))
+        secrets = _toml(path)
+        if weak_cookie_secret(secrets.get("auth")):
+            return COOKIE_REFUSAL.format(path=path, n=MIN_COOKIE_SECRET)
+        demo += demo_usernames(secrets.get("analysts"))
     if not demo:
         return None
     return REFUSAL.format(
