@@ -121,7 +121,9 @@ def summary_box(ctx, text: str) -> None:
         return
     # st.code gives the copy icon; the text keeps the page's own font, as it will in a report.
     st.markdown(
-        "<style>.st-key-summary_box code { font-family: inherit !important; "
+        # not `inherit`: the parent <pre> is monospace; this is the font of the page's own text
+        "<style>.st-key-summary_box pre, .st-key-summary_box code, .st-key-summary_box code * "
+        '{ font-family: "Source Sans", "Source Sans Pro", sans-serif !important; '
         "font-size: 1rem !important; line-height: 1.6; }</style>",
         unsafe_allow_html=True,
     )

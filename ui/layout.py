@@ -46,6 +46,9 @@ _CSS = f"""
   opacity: 1 !important; }}
 [data-testid="stButtonGroup"] button[data-selected="true"],
 [data-testid="stButtonGroup"] button[data-selected="true"] p {{ color: #004f7c !important; }}
+/* A number's label wraps instead of ending in "…" (four numbers side by side at tablet width). */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }}
 .st-key-{META_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{META_KEY}) {{
   display: none !important; }}
 
