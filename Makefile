@@ -51,10 +51,10 @@ test: $(STAMP) system-deps lint
 
 # The store, ingest, service (permissions, approval cycle, data-quality warnings), backup and
 # leadership-query tests again, on a throwaway PostgreSQL server (tests/pg_server.py) instead of a
-# DuckDB file: the same code must work on both stores.
+# DuckDB file: the same code must work on both stores (and the approval filter must count the same).
 PG_TESTS := tests/test_store.py tests/test_ingest.py tests/test_service.py \
 	tests/test_cycle_service.py tests/test_quality_wiring.py tests/test_backup.py \
-	tests/test_queries_dashboard.py
+	tests/test_queries_dashboard.py tests/test_queries_scale.py
 test-postgres: $(STAMP) system-deps
 	GG_TEST_BACKEND=postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 

@@ -53,11 +53,6 @@ ALLOWED = [
         '[data-testid="stSidebarNav"]',
         "the same navigation: Streamlit wraps each section's <li> items in a <div>, not a <ul>",
     ),
-    (
-        "color-contrast",
-        '[data-testid="stPlotlyChart"]',
-        "charts: fixed on branch a11y-charts (text drawn inside the chart SVG)",
-    ),
 ]
 SERIOUS = {"serious", "critical"}
 
