@@ -68,18 +68,26 @@ def dashboard_server(
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
+    with running(proc, log, f"{base}/_stcore/health", folder / "server.log", seconds=60):
+        yield base
+
+
+@contextmanager
+def running(proc: subprocess.Popen, log, ready_url: str, log_path: Path, seconds: float):
+    """Wait until `ready_url` answers 200 (else fail, naming the log), then, on leaving, stop only
+    this process and close its log: every server a browser test starts goes through here."""
     try:
-        deadline = time.time() + 60
+        deadline = time.time() + seconds
         while time.time() < deadline:
             try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(ready_url, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
-                time.sleep(0.5)
+                time.sleep(0.3)
         else:
-            raise RuntimeError(f"server did not start; see {folder / 'server.log'}")
-        yield base
+            raise RuntimeError(f"{ready_url} never answered; see {log_path}")
+        yield
     finally:
         proc.terminate()
         try:
@@ -87,6 +95,22 @@ def dashboard_server(
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def fresh_demo(tmp_path_factory, name: str) -> tuple[Path, Path, dict]:
+    """A folder with its own demo database and originals folder, for a test that writes: returns
+    (folder, database, the environment a server or CLI on it needs)."""
+    data = tmp_path_factory.mktemp(name)
+    db = data / f"{name}.duckdb"
+    env = {
+        **os.environ,
+        "GG_DB": str(db),
+        "GG_FILES": str(data / "files"),
+        "BROWSER_PATH": CHROMIUM,
+    }
+    subprocess.run([sys.executable, "-m", "loaders", "demo", "--force"], cwd=ROOT, env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    return data, db, env
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +22,7 @@ from openpyxl import load_workbook
 from greengrowth import queries, store
 from loaders import layout as L
 from loaders.template import build_template
-from tests.e2e.conftest import CHROMIUM, ROOT, dashboard_server
+from tests.e2e.conftest import ROOT, dashboard_server, fresh_demo
 from tests.workbooks import fill_rows
 
 PLAN_ID = "binh-duong-2018-2020"
@@ -54,16 +52,7 @@ def _workbook(db: Path, percent: int) -> bytes:
 @pytest.fixture(scope="module")
 def cycle_server(tmp_path_factory):
     """A dashboard on a fresh demo database, with an analyst, a reviewer and an admin."""
-    data = tmp_path_factory.mktemp("e2e-cycle")
-    db = data / "cycle.duckdb"
-    env = {
-        **__import__("os").environ,
-        "GG_DB": str(db),
-        "GG_FILES": str(data / "files"),
-        "BROWSER_PATH": CHROMIUM,
-    }
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--force"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # fmt: skip
+    data, db, env = fresh_demo(tmp_path_factory, "e2e-cycle")
     files = {}
     for percent in (40, 60, 80):
         files[percent] = data / f"bao-cao_DOIT_2019_{percent}.xlsx"

@@ -18,8 +18,6 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -32,7 +30,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from greengrowth import store
 from loaders import layout as L
 from loaders.template import build_template
-from tests.e2e.conftest import CHROMIUM, ROOT, _free_port, dashboard_server
+from tests.e2e.conftest import _free_port, dashboard_server, fresh_demo, running
 from tests.workbooks import fill_rows
 
 PLAN_ID = "binh-duong-2018-2020"
@@ -77,26 +75,9 @@ def oidc_provider(folder: Path) -> Iterator[str]:
         args += ["--user-claims", json.dumps(user)]
     proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     issuer = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                url = f"{issuer}/.well-known/openid-configuration"
-                with urllib.request.urlopen(url, timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(f"oidc-provider-mock did not start; see {folder / 'oidc.log'}")
+    ready = f"{issuer}/.well-known/openid-configuration"
+    with running(proc, log, ready, folder / "oidc.log", seconds=30):
         yield issuer
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -104,16 +85,7 @@ def sso_server(tmp_path_factory):
     """A dashboard on a fresh demo database whose only sign-in is the OIDC provider."""
     if not MOCK.exists():
         pytest.fail("oidc-provider-mock is missing: install requirements-dev.txt")
-    data = tmp_path_factory.mktemp("e2e-oidc")
-    db = data / "oidc.duckdb"
-    env = {
-        **os.environ,
-        "GG_DB": str(db),
-        "GG_FILES": str(data / "files"),
-        "BROWSER_PATH": CHROMIUM,
-    }
-    subprocess.run([sys.executable, "-m", "loaders", "demo", "--force"], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # fmt: skip
+    data, db, env = fresh_demo(tmp_path_factory, "e2e-oidc")
     files = {}
     for department in ("DOIT", "DOC"):
         files[department] = data / f"bao-cao_{department}_2019.xlsx"
