@@ -287,7 +287,10 @@ def _sign_out() -> None:
     if identity:
         _record_sso(identity, "signout")
         st.session_state.pop(SSO_RECORDED_KEY, None)
-        st.logout()
+        st.logout()  # queues the browser's redirect to /auth/logout (then the provider)
+        # Not st.rerun(): a new run empties the queue of messages not yet sent, and the redirect
+        # was lost whenever the rerun started first (seen under load). Ending this run sends it.
+        st.stop()
     st.rerun()
 
 
