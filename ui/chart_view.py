@@ -19,12 +19,6 @@ from greengrowth.export import EXPORT_WIDTH, figure_png
 from greengrowth.i18n import t
 from ui import briefing
 
-# Streamlit's own toolbar over the chart (fullscreen, data view) is hidden too: the page already
-# gives the numbers (the expander) and the picture (the PNG button), and on a phone it covered text.
-_CSS = """<style>
-[data-testid="stPlotlyChart"] [data-testid="stElementToolbar"] { display: none; }
-</style>"""
-
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 
 
@@ -52,7 +46,6 @@ def show_chart(fig: go.Figure, key: str, ctx) -> None:
         )
         return
     text = page_text(fig)
-    st.markdown(_CSS, unsafe_allow_html=True)
     # A level-3 heading written in markdown, so the page's own st.subheader sections keep their
     # order and a screen reader can jump from chart to chart by heading.
     st.markdown(f"### {_escape(text['title'])}")

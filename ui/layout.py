@@ -46,6 +46,9 @@ _CSS = f"""
   opacity: 1 !important; }}
 [data-testid="stButtonGroup"] button[data-selected="true"],
 [data-testid="stButtonGroup"] button[data-selected="true"] p {{ color: #004f7c !important; }}
+/* Streamlit's own toolbar over a chart (fullscreen, data view): the page already gives the numbers
+   (the chart-data expander) and the picture (the PNG button), and on a phone it covered text. */
+[data-testid="stPlotlyChart"] [data-testid="stElementToolbar"] {{ display: none; }}
 /* A number's label wraps instead of ending in "…" (four numbers side by side at tablet width). */
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }}
