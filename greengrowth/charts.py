@@ -294,6 +294,33 @@ def coverage(frame: pd.DataFrame, *, lang: str, source: str) -> go.Figure:
     )
 
 
+def _add_symbol_cells(
+    fig: go.Figure,
+    periods: pd.Series,
+    rows: list[str],
+    *,
+    symbol: str,
+    name: str,
+    color: str,
+    size: int,
+    **hover: object,
+) -> None:
+    """One status's cells of a grid (activity history, reporting): squares in the status colour with
+    its symbol inside, so the status is never told by colour alone; the legend shows the symbol
+    beside the word."""
+    fig.add_scatter(
+        x=[str(p) for p in periods],
+        y=rows,
+        mode="markers+text",
+        name=f"{symbol} {name}",
+        marker={"symbol": "square", "size": size, "color": color},
+        text=[symbol] * len(rows),
+        textposition="middle center",
+        textfont={"color": text_color(color), "size": 13},
+        **hover,
+    )
+
+
 def activity_history(
     frame: pd.DataFrame, *, lang: str, source: str, data_date: date | None
 ) -> go.Figure:
@@ -320,16 +347,14 @@ def activity_history(
             continue
         name = status_label(status, lang)
         pct = ["" if pd.isna(p) else f" ({fmt_number(p, lang)}%)" for p in part["percent_complete"]]
-        color = STATUS_COLORS[status]
-        fig.add_scatter(
-            x=[str(p) for p in part["period"]],
-            y=[label[a] for a in part["activity_no"]],
-            mode="markers+text",
-            name=f"{STATUS_SYMBOLS[status]} {name}",  # the cell's symbol, explained
-            marker={"symbol": "square", "size": 22, "color": color},
-            text=[STATUS_SYMBOLS[status]] * len(part),
-            textposition="middle center",
-            textfont={"color": text_color(color), "size": 13},
+        _add_symbol_cells(
+            fig,
+            part["period"],
+            [label[a] for a in part["activity_no"]],
+            symbol=STATUS_SYMBOLS[status],
+            name=name,
+            color=STATUS_COLORS[status],
+            size=22,
             customdata=pct,
             hovertext=[wrap_label(full[a], 48) for a in part["activity_no"]],
             hovertemplate=f"%{{hovertext}}<br>%{{x}}: {name}%{{customdata}}<extra></extra>",
@@ -495,16 +520,14 @@ def reporting_grid(
         if part.empty:
             continue
         name = reporting_label(code, lang)
-        color = REPORTING_SERIES_COLORS[code]
-        fig.add_scatter(
-            x=[str(p) for p in part["period"]],
-            y=list(part["key"]),
-            mode="markers+text",
-            name=f"{REPORTING_SYMBOLS[code]} {name}",  # the cell's symbol, explained
-            marker={"symbol": "square", "size": 24, "color": color},
-            text=[REPORTING_SYMBOLS[code]] * len(part),
-            textposition="middle center",
-            textfont={"color": text_color(color), "size": 13},
+        _add_symbol_cells(
+            fig,
+            part["period"],
+            list(part["key"]),
+            symbol=REPORTING_SYMBOLS[code],
+            name=name,
+            color=REPORTING_SERIES_COLORS[code],
+            size=24,
             hovertemplate=f"%{{y}}, %{{x}}: {name}<extra></extra>",
         )
     years = sorted({str(p) for p in frame["period"]})
