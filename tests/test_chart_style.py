@@ -21,6 +21,7 @@ from greengrowth.chart_style import (
     STATUS_ORDER,
     apply_style,
     empty_figure,
+    for_page,
     reporting_label,
     status_label,
     wrap_label,
@@ -202,6 +203,14 @@ def test_apply_style_returns_the_same_figure_with_the_house_style() -> None:
     assert fig.layout.template.layout.plot_bgcolor == "white"
     assert fig.layout.legend.orientation == "h"
     assert fig.layout.xaxis.automargin and fig.layout.yaxis.automargin
+
+
+def test_page_copy_is_drawn_with_the_house_template_without_carrying_it() -> None:
+    # Streamlit validates the page's dict into a Figure: a template in it is deep-copied again
+    # (~9 ms a chart); without one the figure gets the default, which is the house template.
+    page = for_page(_styled_bar(lang="vi"))
+    assert "template" not in page["layout"]
+    assert go.Figure(page).layout.template.layout.plot_bgcolor == "white"
 
 
 def test_apply_style_uses_vietnamese_separators() -> None:
