@@ -4,7 +4,9 @@ each generated scale, against a naive baseline measured in the same run.
 * cold: the first run after a data change (the data-version cache emptied), median of --runs;
 * warm: a rerun with the same URL, median of --runs;
 * baseline: the same figures computed naively with pandas from whole tables read on every run (what a
-  page without the store's SQL and cache would do);
+  page without the store's SQL and cache would do); where the scale keeps the reports' workbooks
+  (province), also issue 11's own baseline: pandas reading every stored workbook on every run, then
+  the same computation;
 * twenty viewers: 20 AppTest sessions on threads rerunning the overview at once, median and worst,
   against one viewer alone (national scale).
 
@@ -175,6 +177,42 @@ def baseline_ms(db: Path, page: str, plan: str, period: int, runs: int) -> float
     return median_ms(once, runs)
 
 
+def stored_workbooks(db: Path, plan: str) -> list[Path] | None:
+    """The stored originals of the plan's current reports (one per department and period), or
+    None when the scale keeps no originals (national and stress are written without workbooks)."""
+    con = duckdb.connect(str(db))
+    try:
+        t = _tables(con, "submission", "submission_event")
+    finally:
+        con.close()
+    from greengrowth.store import original_path
+
+    current = _current(t["submission"], t["submission_event"], plan)
+    paths = [original_path(sha, db.parent / "files") for sha in current["sha256"]]
+    return paths if paths and all(p.is_file() for p in paths) else None
+
+
+def workbook_baseline_ms(db: Path, page: str, plan: str, period: int, runs: int,
+                         paths: list[Path]) -> float | None:  # fmt: skip
+    """Issue 11's naive baseline: on every run, read the stored workbooks with pandas (read_excel,
+    openpyxl, every sheet), then compute the page's figures with pandas as baseline_ms does."""
+    fns = BASELINES[page]
+    if not fns:
+        return None
+
+    def once():
+        for path in paths:
+            pd.read_excel(path, sheet_name=None, engine="openpyxl")
+        con = duckdb.connect(str(db))
+        try:
+            for fn in fns:
+                fn(con, plan, period)
+        finally:
+            con.close()
+
+    return median_ms(once, runs)
+
+
 # ---- the app: AppTest through dashboard.py --------------------------------------------------
 
 
@@ -302,6 +340,7 @@ def bench_scale(scale: str, runs: int, pages: list[str]) -> list[Row]:
     db = scale_db(scale)
     _env(db)
     plan, period = default_view(db)
+    workbooks = stored_workbooks(db, plan)
     rows = []
     for page in pages:
         t = page_ms(page, runs)
@@ -316,6 +355,12 @@ def bench_scale(scale: str, runs: int, pages: list[str]) -> list[Row]:
         if base is not None:
             rows.append(Row(f"figures for {page}, cold (queries)", t["data_cold"], base, "ms",
                             scale, "pandas on whole tables"))  # fmt: skip
+        wb = workbooks and workbook_baseline_ms(db, page, plan, period, runs, workbooks)
+        if wb:
+            wb_label = f"same page, pandas reading the {len(workbooks)} stored workbooks every run"
+            naive_wb = t["warm"] - t["data_warm"] + wb
+            rows.append(Row(f"{name}, warm", t["warm"], naive_wb, "ms", scale, wb_label))
+            rows.append(Row(f"{name}, cold", t["cold"], naive_wb, "ms", scale, wb_label))
         print(f"  {scale:9s} {page:14s} cold {t['cold']:6.0f} ms (data {t['data_cold']:5.0f}, "
               f"cpu {t['cpu_cold']:5.0f})  warm {t['warm']:5.0f} ms (data {t['data_warm']:4.0f}, "
               f"figures {t['figures_warm']:4.0f}, cpu {t['cpu_warm']:4.0f})  naive {base or 0:5.0f} ms",

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
+
+from greengrowth import yaml_files
 
 PLAN_ROOT = Path(__file__).resolve().parent.parent / "data" / "plan"
 
@@ -103,7 +104,7 @@ def load_catalog(plan_id: str, root: Path = PLAN_ROOT) -> Catalog:
     """Read and check one plan folder. Raises CatalogError naming the file and row at fault."""
     folder = root / plan_id
     with (folder / "plan.yaml").open(encoding="utf-8") as fh:
-        meta = yaml.safe_load(fh)
+        meta = yaml_files.safe_load(fh)
     if meta.get("plan_id") != plan_id:
         raise CatalogError(f"{folder}/plan.yaml: plan_id {meta.get('plan_id')!r} != {plan_id!r}")
     tables = {

@@ -12,9 +12,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import cache
 from pathlib import Path
 
-import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_scientific
+
+from greengrowth import yaml_files
 
 LANGS = ("vi", "en")
 STRINGS_FILE = Path(__file__).with_name("strings.yaml")
@@ -35,7 +36,7 @@ def strings() -> dict[str, dict[str, str]]:
     data: dict[str, dict[str, str]] = {}
     for path in STRINGS_FILES:
         with path.open(encoding="utf-8") as fh:
-            part = yaml.safe_load(fh) or {}
+            part = yaml_files.safe_load(fh) or {}
         for key, entry in part.items():
             if key in data:
                 raise ValueError(f"{path.name}: {key!r} is already defined in another strings file")

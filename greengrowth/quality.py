@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from greengrowth import queries
+from greengrowth import queries, yaml_files
 from greengrowth.catalog import PLAN_ROOT, load_catalog
 from greengrowth.i18n import LANGS, fmt_date, fmt_number, t
 from greengrowth.status import STATUS_CODES
@@ -199,11 +199,11 @@ def load_rules(plan_id: str, root: Path = PLAN_ROOT) -> Rules:
         for r in catalog["indicators"].itertuples()
     }
     districts = {r.district_code: (r.name_vi, r.name_en) for r in catalog["districts"].itertuples()}
-    defaults = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    defaults = yaml_files.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
     config: dict = {}
     if path.is_file():
         try:
-            config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            config = yaml_files.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise QualityRulesError(f"{path}: not valid YAML: {exc}") from exc
     where = str(path) if path.is_file() else f"{DEFAULTS_FILE} (no {path})"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from greengrowth import yaml_files
 
 MESSAGES_FILE = Path(__file__).with_name("problem_messages.yaml")
 
@@ -14,7 +14,7 @@ MESSAGES_FILE = Path(__file__).with_name("problem_messages.yaml")
 @cache
 def _messages() -> dict[str, dict[str, str]]:
     with MESSAGES_FILE.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml_files.safe_load(fh)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ lives here, where it is tested without Streamlit.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from greengrowth.i18n import fmt_date, t
 from greengrowth.text import literal
-from loaders.ingest import IngestResult
+
+if TYPE_CHECKING:  # the leadership pages use these tables without importing the ingest path
+    from loaders.ingest import IngestResult
 
 ALL = "*"
 ROW_KINDS = ("activities", "tasks", "indicators", "spending")

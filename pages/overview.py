@@ -24,8 +24,12 @@ tasks = load(q.priority_headline, plan_id=ctx.plan_id, period=ctx.period)
 this_year = load(q.reporting_year, plan_id=ctx.plan_id, period=ctx.period, today=ctx.today)
 
 # Keyed blocks: on a phone the style sheet (ui/layout.PHONE_ORDER) shows the first chart right
-# after the heading, then these numbers, the summary and the other charts.
-with st.container(key="ov_headline"):
+# after the heading, then these numbers, the summary and the other charts. The blocks are placed
+# first and filled in order of cost: the written summary (the most queries) after the first chart,
+# so the first chart is drawn before the summary is written.
+headline_box, summary_box = st.container(key="ov_headline"), st.container(key="ov_summary")
+first_chart_box, rest_box = st.container(key="ov_first_chart"), st.container(key="ov_rest")
+with headline_box:
     cols = st.columns(4)
     cols[0].metric(
         t("overview.adopted", L),
@@ -65,14 +69,7 @@ with st.container(key="ov_headline"):
     if head["no_lead"]:
         finding_link(ctx, "F01")
 
-with st.container(key="ov_summary"):
-    briefing.summary_box(
-        ctx,
-        load(summary_text, plan_id=ctx.plan_id, period=ctx.period, lang=L, today=ctx.today),
-    )
-    briefing.download_buttons(ctx)
-
-with st.container(key="ov_first_chart"):
+with first_chart_box:
     fig = charts.progress_by_theme(
         load(q.progress_by_theme, plan_id=ctx.plan_id, period=ctx.period),
         lang=L,
@@ -81,7 +78,13 @@ with st.container(key="ov_first_chart"):
         data_date=ctx.data_date,
     )
     show_chart(fig, "progress-by-theme", ctx)
-with st.container(key="ov_rest"):
+with summary_box:
+    briefing.summary_box(
+        ctx,
+        load(summary_text, plan_id=ctx.plan_id, period=ctx.period, lang=L, today=ctx.today),
+    )
+    briefing.download_buttons(ctx)
+with rest_box:
     fig = charts.status_breakdown(
         load(q.status_counts, plan_id=ctx.plan_id, period=ctx.period),
         lang=L,

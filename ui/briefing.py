@@ -8,16 +8,13 @@ URL with the other filters, so a copied link opens the same screen.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import importlib
 from pathlib import Path
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from greengrowth import store
-from greengrowth.briefing.deck import build_deck
-from greengrowth.briefing.report_docx import build_report
-from greengrowth.briefing.report_xlsx import build_workbook
 from greengrowth.chart_style import for_screen
 from greengrowth.i18n import t
 
@@ -38,22 +35,24 @@ _CSS = """
 </style>
 """
 
-_KINDS: dict[str, tuple[Callable, str, str, str]] = {
-    # kind: (builder, strings key of the button, file extension, MIME type)
+# The builders are named, not imported: python-pptx, python-docx and openpyxl are imported when a
+# button is clicked, not on every leadership page's first run (issue 11: cold start).
+_KINDS: dict[str, tuple[str, str, str, str]] = {
+    # kind: (builder "module:function", strings key of the button, file extension, MIME type)
     "deck": (
-        build_deck,
+        "greengrowth.briefing.deck:build_deck",
         "briefing.download_deck",
         "pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ),
     "docx": (
-        build_report,
+        "greengrowth.briefing.report_docx:build_report",
         "briefing.download_docx",
         "docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ),
     "xlsx": (
-        build_workbook,
+        "greengrowth.briefing.report_xlsx:build_workbook",
         "briefing.download_xlsx",
         "xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -88,7 +87,8 @@ def screen_figure(fig: go.Figure) -> go.Figure:
 
 
 def _build(kind: str, plan_id: str, period: int, lang: str, today) -> bytes:
-    builder = _KINDS[kind][0]
+    module, name = _KINDS[kind][0].split(":")
+    builder = getattr(importlib.import_module(module), name)
     with store.connect(Path(store.db_path())) as con:
         return builder(con, plan_id, period, lang, today)
 

@@ -1,6 +1,9 @@
 """Streamlit glue for the reporting cycle (issue #9): the review queue with approve and return, the
 admin's reopen, who still owes a report with a reminder letter, the event log, the approval note on
-leadership pages and the link to a value's history. Every decision is the service's."""
+leadership pages and the link to a value's history. Every decision is the service's.
+
+loaders.service (the whole ingest path, openpyxl included) is imported where a decision is made or
+reviewed, not at module level: every leadership page imports this module for its approval note."""
 
 from __future__ import annotations
 
@@ -15,18 +18,19 @@ from greengrowth.queries import catalog as catalog_queries
 from greengrowth.queries import cycle as q
 from greengrowth.queries import quality as quality_queries
 from greengrowth.text import literal
-from loaders import service, tables
-from loaders.service import ServiceError
+from loaders import tables
 from ui.data import load
 from ui.state import APPROVED_PARAM, approved_only
 
 
 def _decide(action, user: Account | None, submission_id: int, text: str, L: str, flash_key: str):
     """Run one decision through the service; its refusal is shown, success flashes after a rerun."""
+    from loaders import service
+
     try:
         with service.connection() as con:
             action(con, user, submission_id, text)
-    except ServiceError as exc:
+    except service.ServiceError as exc:
         st.error(exc.message(L), icon=":material/block:")
         return
     st.session_state[flash_key] = t(f"review.done.{action.__name__}", L, id=submission_id)
@@ -36,6 +40,8 @@ def _decide(action, user: Account | None, submission_id: int, text: str, L: str,
 def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
     """One submitted report: who sent what, the changes against the previous approved version,
     and approve or return (with a comment) in one place."""
+    from loaders import service
+
     sid = int(row.submission_id)
     name = row.name_en if L == "en" else row.name_vi
     head = t("review.item", L, acronym=row.acronym, name=name, period=int(row.period), id=sid)
@@ -108,6 +114,8 @@ class _Changes:
 def reopen_box(user: Account | None, plan_id: str, L: str, flash_key: str) -> None:
     """An admin reopens an approved report with a reason; shown only to the roles the service lets
     reopen (the service still decides on the click)."""
+    from loaders import service
+
     if user is None or user.role not in service.REOPEN_ROLES:
         return
     approved = load(q.approved_reports, plan_id=plan_id)

@@ -73,6 +73,11 @@ def _keep_open(db: str) -> None:
             threading.Thread(target=_close_idle, name="gg-keep-open", daemon=True).start()
 
 
+def keep_open() -> None:
+    """Open the store now and keep it open (the server's warm-up, ui/warmup.py)."""
+    _keep_open(db_file())
+
+
 def _close_idle() -> None:
     """Close kept connections unused for KEEP_OPEN_SECONDS; the thread ends when none is left."""
     while True:
