@@ -22,6 +22,7 @@ import statistics
 import sys
 import threading
 import time
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,6 +43,9 @@ PAGES = {
     "templates": "pages/templates.py",
     "upload": "pages/upload.py",
     "history": "pages/history.py",
+    "review": "pages/review.py",
+    "value_history": "pages/value_history.py",
+    "data_quality": "pages/data_quality.py",
 }
 LEADERSHIP = ["overview", "by_theme", "by_department", "priorities", "indicators", "reporting"]
 
@@ -145,6 +149,9 @@ BASELINES = {
     "templates": [naive_catalog],
     "upload": [],
     "history": [naive_history],
+    "review": [],
+    "value_history": [],
+    "data_quality": [],
 }
 
 
@@ -281,6 +288,10 @@ def _app(page: str):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    # Signed in as the example secrets' demo account (admin of every department): the analyst
+    # pages show what a signed-in analyst or reviewer gets (the review queue, the upload form).
+    at.secrets = tomllib.loads((ROOT / ".streamlit" / "secrets.example.toml").read_text("utf-8"))
+    at.session_state["analyst_user"] = "demo"
     at.run()
     if page != "overview":
         at.switch_page(PAGES[page])

@@ -60,9 +60,16 @@ def frame_with(at, column: str):
     return [d.value for d in at.dataframe if column in d.value.columns][-1]
 
 
-def review(user: str):
+def review(user: str, *opened: int):
+    """The review page as `user` sees it, with the queued reports `opened` open (a queued report
+    reads its changes and shows its buttons only when opened)."""
     at = open_page("pages/review.py", user=user)
     assert not at.exception, at.exception
+    if opened:
+        for sid in opened:
+            at.session_state[f"review_open_{sid}"] = True
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 
@@ -72,12 +79,14 @@ def test_the_whole_cycle_with_three_accounts(demo_db) -> None:
     first = current_for("DOIT", 2019)
     assert state()["state"] == "submitted"
     # an analyst sees the queue but may not decide
-    at = review("lan")
+    at = review("lan", first)
     assert not [b for b in at.button if b.key == f"approve_{first}"]
     assert any("Chỉ cán bộ thẩm định" in c for c in texts(at, "caption"))
 
     # 2. the DPI reviewer returns it with a comment (a comment is required)
     at = review("hoa")
+    assert not [b for b in at.button if b.key == f"return_{first}"]  # closed: nothing read
+    at = review("hoa", first)
     at.button(key=f"return_{first}").click().run()
     assert "Cần ghi nhận xét để đơn vị biết phải sửa gì." in texts(at, "error")
     at.text_area(key=f"review_comment_{first}").input("Thiếu số liệu **chỉ tiêu** <b>2019</b>")
@@ -107,7 +116,7 @@ def test_the_whole_cycle_with_three_accounts(demo_db) -> None:
     assert second != first and state()["state"] == "submitted"
 
     # 4. the reviewer sees the changes against the previous approved version and approves
-    at = review("hoa")
+    at = review("hoa", second)
     assert any("Thay đổi so với" in c or "chưa từng được duyệt" in c for c in texts(at, "caption"))
     at.button(key=f"approve_{second}").click().run()
     assert not at.exception
@@ -233,3 +242,48 @@ def test_review_and_value_history_pages_in_english(demo_db) -> None:
     assert frame_with(at, "Department") is not None
     at = open_page("pages/overview.py", lang="en")
     assert any("departments' figures are approved" in c for c in texts(at, "caption"))
+
+
+def test_the_review_queue_is_paged_in_sql(demo_db) -> None:
+    with store.connect() as con:
+        everything = queries.cycle.review_queue(con, PLAN_ID)
+        pages = [queries.cycle.review_queue(con, PLAN_ID, page=p, page_size=4) for p in range(5)]
+    assert len(everything) > 8  # the demo has reports waiting on several pages of 4
+    assert [len(p) for p in pages[:-1]] == [4, 4, 4, len(everything) - 12][: len(pages) - 1]
+    assert pages[-1].empty  # past the last page
+    together = [sid for p in pages for sid in p["submission_id"]]
+    assert together == list(everything["submission_id"])  # same order, nothing twice or lost
+    assert set(everything["total"]) == {len(everything)}
+
+
+def test_the_review_page_shows_one_page_and_reads_an_item_only_when_opened(
+    demo_db, monkeypatch
+) -> None:
+    from ui import cycle
+
+    monkeypatch.setattr(cycle, "QUEUE_PAGE_SIZE", 4)
+    with store.connect() as con:
+        waiting = queries.cycle.review_queue(con, PLAN_ID)
+    reviewed = []
+    real = cycle.quality_queries.submission_warnings
+    monkeypatch.setattr(  # what an open item reads
+        cycle.quality_queries,
+        "submission_warnings",
+        lambda con, submission: reviewed.append(submission) or real(con, submission=submission),
+    )
+    at = review("hoa")
+    assert f"Báo cáo chờ thẩm định ({len(waiting)})" in [h.value for h in at.subheader]
+    def listed() -> list[str]:
+        return [e.label for e in at.expander if "lần nộp số" in e.label]
+
+    assert len(listed()) == 4 and reviewed == []  # one page listed, no item read
+    first_four = [int(s) for s in waiting["submission_id"][:4]]
+    assert {b.key for b in at.button} & {f"approve_{s}" for s in first_four} == set()
+    at.number_input(key="review_page").set_value(2).run()
+    assert "Trang 2/" in " ".join(texts(at, "caption"))
+    second_page = [int(s) for s in waiting["submission_id"][4:8]]
+    assert [int(label.rsplit(" ", 1)[1].rstrip(")")) for label in listed()] == second_page
+    at.session_state[f"review_open_{second_page[0]}"] = True
+    at.run()
+    assert reviewed == [second_page[0]]
+    assert f"approve_{second_page[0]}" in {b.key for b in at.button}

@@ -54,6 +54,7 @@ def test_a_failed_warm_up_does_not_stop_the_server(monkeypatch):
 
 def test_the_launcher_starts_the_warm_up_before_the_server(monkeypatch):
     import streamlit.web.cli
+
     from loaders import worker
 
     calls = []

@@ -22,6 +22,8 @@ from loaders import tables
 from ui.data import load
 from ui.state import APPROVED_PARAM, approved_only
 
+QUEUE_PAGE_SIZE = 20  # queued reports on one page of the review page
+
 
 def _decide(action, user: Account | None, submission_id: int, text: str, L: str, flash_key: str):
     """Run one decision through the service; its refusal is shown, success flashes after a rerun."""
@@ -45,7 +47,12 @@ def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
     sid = int(row.submission_id)
     name = row.name_en if L == "en" else row.name_vi
     head = t("review.item", L, acronym=row.acronym, name=name, period=int(row.period), id=sid)
-    with st.expander(head, expanded=False, icon=":material/pending_actions:"):
+    # Opening an item reruns the page, and only an open item reads its changes, warnings and
+    # rights: a closed expander's content would otherwise be computed for every queued report.
+    item = st.expander(
+        head, key=f"review_open_{sid}", on_change="rerun", icon=":material/pending_actions:"
+    )
+    with item:
         st.markdown(
             t(
                 "review.item_facts",
@@ -59,6 +66,8 @@ def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
         if pd.isna(against):
             against, against_key = row.earlier_approved, "review.against_earlier"
         against = None if pd.isna(against) else int(against)
+        if not item.open:
+            return
         if against is None:
             st.caption(t("review.against_none", L))
         else:

@@ -37,12 +37,14 @@ SQL: dict[str, str] = {
                    AS last_approved,
                (SELECT arg_max(e.submission_id, e.period) FROM report_status e
                 WHERE e.plan_id = r.plan_id AND e.department_code = r.department_code
-                  AND e.period < r.period AND e.state = 'approved') AS earlier_approved
+                  AND e.period < r.period AND e.state = 'approved') AS earlier_approved,
+               count(*) OVER () AS total
         FROM report_status r
         JOIN department d USING (plan_id, department_code)
         JOIN submissions s USING (submission_id)
         WHERE r.plan_id = $plan AND r.state = 'submitted'
-        ORDER BY s.uploaded_at, r.submission_id""",
+        ORDER BY s.uploaded_at, r.submission_id
+        LIMIT $limit OFFSET $offset""",
     "approved_reports": """
         SELECT r.department_code, d.acronym, r.period, r.submission_id, r.decided_by,
                r.decided_at
@@ -98,9 +100,14 @@ def period_reports(con: duckdb.DuckDBPyConnection, plan_id: str, period: int) ->
     return _run(con, "period_reports", plan=plan_id, period=period)
 
 
-def review_queue(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
-    """Reports awaiting DPI's review, oldest upload first."""
-    return _run(con, "review_queue", plan=plan_id)
+def review_queue(
+    con: duckdb.DuckDBPyConnection, plan_id: str, page: int = 0, page_size: int | None = None
+) -> pd.DataFrame:
+    """Reports awaiting DPI's review, oldest upload first: all of them, or one page (0-based) of
+    `page_size` cut in SQL (a national plan can have a hundred waiting; issue 11). Column `total`:
+    how many are waiting in all."""
+    offset = page * page_size if page_size else 0
+    return _run(con, "review_queue", plan=plan_id, limit=page_size, offset=offset)
 
 
 def approved_reports(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame:
