@@ -3,6 +3,8 @@
 * cold start: from starting the server (the launcher `make run` uses) to the first chart painted in
   Chromium, against a bare Streamlit page with three Plotly charts started and opened the same way;
   median of --runs (province data);
+* next visitor: a new browser session opening the page on a server that has served it once, to
+  its first chart (what the page itself costs in the browser, without the server's start-up);
 * memory: the server's resident memory after visiting every page at the national scale, against the
   bare page's server after its one page.
 
@@ -106,6 +108,19 @@ def first_chart_seconds(browser, server: Server, path: str = "") -> float:
     return took
 
 
+def next_visitor_seconds(browser, server: Server) -> float:
+    """Seconds from a new visitor opening the page to its first chart, on a server that has
+    already served it once (data cached, modules imported): what the page itself costs."""
+    start = time.perf_counter()
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(server.base)
+    page.wait_for_selector(CHART, state="visible", timeout=120_000)
+    took = time.perf_counter() - start
+    context.close()
+    return took
+
+
 def app_env(db: Path, work: Path) -> dict[str, str]:
     """A private copy of a generated database (the server may write to it), and the demo account."""
     copy = work / db.parent.name
@@ -147,22 +162,28 @@ def main() -> None:
         bare = work / "bare.py"
         bare.write_text(BARE, encoding="utf-8")
         app, base, bare_rss = [], [], 0.0
+        app_next, base_next = [], []
         env = app_env(province, work)
         for i in range(args.runs):
             server = Server(["-m", "streamlit", "run", str(bare)], {}, work / f"bare{i}.log")
             try:
                 base.append(first_chart_seconds(browser, server))
+                base_next.append(next_visitor_seconds(browser, server))
                 bare_rss = server.rss_mb()
             finally:
                 server.stop()
             server = Server(app_args(env), env, work / f"app{i}.log")
             try:
                 app.append(first_chart_seconds(browser, server))
+                app_next.append(next_visitor_seconds(browser, server))
             finally:
                 server.stop()
         rows.append(Row("cold start: server start to first chart painted (overview)",
                         statistics.median(app), statistics.median(base), "s", "province",
                         "bare Streamlit page, 3 Plotly charts"))  # fmt: skip
+        rows.append(Row("next visitor: page opened to first chart painted, running server",
+                        statistics.median(app_next), statistics.median(base_next), "s",
+                        "province", "bare Streamlit page, 3 Plotly charts"))  # fmt: skip
 
         env = app_env(national, work)
         server = Server(app_args(env), env, work / "memory.log")
