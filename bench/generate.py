@@ -10,11 +10,14 @@
   per workbook (template + openpyxl fill + validate), about an hour for 11,000 reports on two cores,
   so reports are written through the same store functions the ingest path uses
   (store.insert_submission, record_event, append_rows), one transaction per plan. About 5% of reports
-  never arrive, 15% are sent again later, 1% of those are withdrawn.
+  never arrive, 15% are sent again later, 1% of those are withdrawn. The first plan (the one the
+  pages open with) is the exception: its 150 reports go through the real path, so its workbooks are
+  stored for issue 11's naive baseline (bench_pages.py: pandas reading them on every run).
 * stress: one plan (2011-2030, 100 districts, 500 indicators by district) with 1,000,000 indicator
   values by district and year (plus the province-wide series), through the same store functions.
 
-Plan folders for national and stress go to <DB folder>/plans/; originals (province) to <DB folder>/files.
+Plan folders for national and stress go to <DB folder>/plans/; originals (province, national's first
+plan) to <DB folder>/files.
 Default DB: $TMPDIR/gg-bench/<scale>/gg.duckdb. Prints what it stored and how long it took.
 """
 
@@ -173,34 +176,42 @@ def write_plan_folder(
 # ---- reports through the real ingest path (province) ------------------------------------------
 
 
-def generate_province(path: Path) -> dict:
-    """This plan's 3 years, every department's report through template -> fill -> ingest_bytes."""
-    from loaders.demo import MISSING, _report_date, fill_workbook
+def _ingest_plan(con, plan_id: str, rng: random.Random, missing=frozenset()) -> int:
+    """Every department's report for each period of a loaded plan through template -> fill ->
+    ingest_bytes (the demo's path), so the workbooks are stored; returns how many were stored."""
+    from loaders.demo import _report_date, fill_workbook
     from loaders.ingest import ingest_bytes
     from loaders.template import build_template
 
-    rng = random.Random(SEED)
+    plan = queries.plan(con, plan_id)
+    start, end = int(plan["period_start"]), int(plan["period_end"])
+    departments = queries.reporting_departments(con, plan_id)["department_code"]
+    inds = run_named(con, "plan_indicators", plan=plan_id)
+    by_district = frozenset(inds.loc[inds["by_district"], "indicator_code"])
     stored = 0
+    for period in range(start, end + 1):
+        for dept in departments:
+            if (dept, period) in missing:
+                continue
+            reported_on = _report_date(rng, period)
+            template = build_template(con, plan_id, dept, period, illustrative=True)
+            data = fill_workbook(template, period, start, rng, reported_on, by_district)
+            name = f"minh-hoa_{plan_id}_{dept}_{period}.xlsx"
+            now = datetime.combine(reported_on, time(9, 30))
+            result = ingest_bytes(con, data, name, USER, now=now)
+            if result.outcome != "accepted":
+                raise RuntimeError(f"{name} rejected: {result.problems[:3]}")
+            stored += 1
+    return stored
+
+
+def generate_province(path: Path) -> dict:
+    """This plan's 3 years, every department's report through template -> fill -> ingest_bytes."""
+    from loaders.demo import MISSING
+
     with store.connect(path) as con:
         store.load_catalog(con, catalog_mod.load_catalog(BASE_PLAN))
-        plan = queries.plan(con, BASE_PLAN)
-        start, end = int(plan["period_start"]), int(plan["period_end"])
-        departments = queries.reporting_departments(con, BASE_PLAN)["department_code"]
-        inds = run_named(con, "plan_indicators", plan=BASE_PLAN)
-        by_district = frozenset(inds.loc[inds["by_district"], "indicator_code"])
-        for period in range(start, end + 1):
-            for dept in departments:
-                if (dept, period) in MISSING:
-                    continue
-                reported_on = _report_date(rng, period)
-                template = build_template(con, BASE_PLAN, dept, period, illustrative=True)
-                data = fill_workbook(template, period, start, rng, reported_on, by_district)
-                name = f"minh-hoa_{BASE_PLAN}_{dept}_{period}.xlsx"
-                now = datetime.combine(reported_on, time(9, 30))
-                result = ingest_bytes(con, data, name, USER, now=now)
-                if result.outcome != "accepted":
-                    raise RuntimeError(f"{name} rejected: {result.problems[:3]}")
-                stored += 1
+        stored = _ingest_plan(con, BASE_PLAN, random.Random(SEED), MISSING)
     return {"plans": 1, "submissions": stored}
 
 
@@ -362,7 +373,12 @@ def generate_national(path: Path, plans: int = NATIONAL_PLANS) -> dict:
             if scopes is None:  # every plan is a copy of the same catalog: same scopes
                 scopes = _scopes(con, plan_id)
                 districts = list(run_named(con, "districts", plan=plan_id)["district_code"])
-            counts = _fill_plan(con, plan_id, NATIONAL_START, NATIONAL_END, rng, scopes, districts)
+            if i == 1:  # the plan pages open with: its workbooks stored, for the naive baseline
+                counts = {"submissions": _ingest_plan(con, plan_id, rng)}
+            else:
+                counts = _fill_plan(
+                    con, plan_id, NATIONAL_START, NATIONAL_END, rng, scopes, districts
+                )
             totals["plans"] += 1
             for k, v in counts.items():
                 totals[k] += v
