@@ -154,8 +154,7 @@ def main(argv: Sequence[str]) -> int:
     worker.warm()  # the first upload finds a reader process ready
     from ui import warmup
 
-    if not os.environ.get("GG_NO_WARMUP"):
-        warmup.start()  # imports, the store, Plotly's first figure: while the browser loads the page
+    warmup.start()  # imports, the store, Plotly's first figure: while the browser loads the page
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", *argv]
     return streamlit_main()
