@@ -707,6 +707,8 @@ def _year_on_year(rules: Rules, frame: pd.DataFrame) -> list[dict]:
         def change(lang: str, b=float(r.prev), q=float(r.ratio)) -> str:
             if b == 0:
                 return t("quality.change.from_zero", lang)
+            if q == 0:  # a value that fell to zero (no fold to write)
+                return t("quality.change.to_zero", lang)
             key, times = ("up", q) if q >= 1 else ("down", 1 / q)
             return t(f"quality.change.{key}", lang, ratio=_num(round(times, 1), lang))
 
@@ -994,6 +996,46 @@ def check_store(
         frame = frame[frame["period"] == period]
     frame.insert(0, "plan_id", rules.plan_id)
     return frame.reset_index(drop=True)
+
+
+def related_codes(rules: Rules, codes: set[str] | frozenset[str]) -> set[str]:
+    """The codes and every code tied to them through relations, transitively: a set whose indicator
+    warnings depend on no value outside it (every other rule compares a value only with values of
+    its own indicator), so it can be judged apart from the rest of the plan."""
+    out, todo = set(codes), set(codes)
+    while todo:
+        todo = {c for rel in rules.relations if todo & set(rel.codes) for c in rel.codes} - out
+        out |= todo
+    return out
+
+
+def check_department(
+    con: duckdb.DuckDBPyConnection, rules: Rules, department: str, codes: set[str]
+) -> pd.DataFrame:
+    """check_store's rows about one department's activities and tasks and about the indicator
+    `codes` (closed under the relations: related_codes), with its columns.
+
+    A department's statuses are compared only with its own earlier reports and a task's dates with
+    its own report, so after a write by one department these rows, together with the stored rows of
+    everything else, are what check_store would give (tests/test_quality_scoped.py).
+    """
+    params = {"plan": rules.plan_id, "department": department}
+    rows: list[dict] = []
+    for name, kind in (("quality_activity_pairs_department", "activity"),
+                       ("quality_task_pairs_department", "task")):  # fmt: skip
+        pairs = queries.run(con, name, **params)
+        if not pairs.empty:
+            pairs["kind"] = kind
+            rows += status_backwards(rules, pairs)
+    tasks = queries.run(con, "quality_task_dates_department", **params)
+    rows += completion_dates(rules, tasks)
+    if codes:
+        values = queries.run(con, "quality_indicator_values_codes", plan=rules.plan_id,
+                             codes=sorted(codes))  # fmt: skip
+        rows += indicator_checks(rules, values.assign(focus=True))
+    frame = pd.DataFrame(rows, columns=WARNING_COLUMNS)
+    frame.insert(0, "plan_id", rules.plan_id)
+    return frame
 
 
 def warnings_frame(warnings: list[QualityWarning]) -> pd.DataFrame:

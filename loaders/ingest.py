@@ -181,19 +181,22 @@ def store_prepared(
     if result.outcome != "would_accept" or result.parsed is None:
         raise ValueError(f"only a checked, acceptable workbook can be stored ({result.outcome})")
     now = now or clock.now()
+    parsed = result.parsed
     store.save_original(data, result.sha256, store.database_file(con))
-    with store.transaction(con):
-        if guard is not None:
-            guard(con)
-        result.submission_id = _insert(con, result.parsed, result, uploaded_by, now, derived_from)
-        store.append_record_rows(
-            con, result.submission_id, quality_check.record_rows(result.parsed)
-        )
-        if explanation:
-            store.record_event(
-                con, result.submission_id, "warnings_accepted", now, uploaded_by, explanation
-            )
-        quality_check.refresh(con, result.parsed.plan_id)
+    try:
+        with store.transaction(con):
+            if guard is not None:
+                guard(con)
+            result.submission_id = _insert(con, parsed, result, uploaded_by, now, derived_from)
+            store.append_record_rows(con, result.submission_id, quality_check.record_rows(parsed))
+            if explanation:
+                store.record_event(
+                    con, result.submission_id, "warnings_accepted", now, uploaded_by, explanation
+                )
+            quality_check.refresh_after(con, parsed.plan_id, parsed.department_code, parsed.period)
+    except BaseException:
+        quality_check.forget(parsed.plan_id)
+        raise
     result.outcome = "accepted"
     return result
 
@@ -262,19 +265,26 @@ def withdraw(
     `guard(con)` runs inside the transaction first (see store_prepared)."""
     if not reason.strip():
         raise ServiceError("reason_required")
-    with store.transaction(con):
-        # Checked inside the transaction, so two people withdrawing at once cannot both succeed.
-        if guard is not None:
-            guard(con)
-        row = queries.submissions.submission(con, submission_id)
-        if row is None:
-            raise ServiceError("not_found", id=submission_id)
-        if row["status"] == "withdrawn":
-            raise ServiceError("already_withdrawn", id=submission_id)
-        store.record_event(
-            con, submission_id, "withdrawn", now or clock.now(), actor, reason.strip()
-        )
-        quality_check.refresh(con, row["plan_id"])
+    plan_id = None
+    try:
+        with store.transaction(con):
+            # Checked inside the transaction, so two people withdrawing at once cannot both succeed.
+            if guard is not None:
+                guard(con)
+            row = queries.submissions.submission(con, submission_id)
+            if row is None:
+                raise ServiceError("not_found", id=submission_id)
+            if row["status"] == "withdrawn":
+                raise ServiceError("already_withdrawn", id=submission_id)
+            plan_id = row["plan_id"]
+            store.record_event(
+                con, submission_id, "withdrawn", now or clock.now(), actor, reason.strip()
+            )
+            quality_check.refresh_after(con, plan_id, row["department_code"], int(row["period"]))
+    except BaseException:
+        if plan_id is not None:
+            quality_check.forget(plan_id)
+        raise
 
 
 def _status_text(status: str | None, pct: float | None, lang: str) -> str:

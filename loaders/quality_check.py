@@ -29,9 +29,11 @@ from greengrowth.quality import (
     PriorReport,
     QualityWarning,
     Rules,
+    check_department,
     check_report,
     check_store,
     load_rules,
+    related_codes,
 )
 from loaders.validate import ParsedSubmission
 
@@ -196,6 +198,10 @@ def store_warnings(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame
     frame = pd.DataFrame(columns=["plan_id", *WARNING_COLUMNS])
     if rules is not None:
         frame = check_store(con, rules)
+    return _with_record_keys(frame)
+
+
+def _with_record_keys(frame: pd.DataFrame) -> pd.DataFrame:
     keys = []
     for r in frame.itertuples():
         if r.kind == "activity":
@@ -207,11 +213,70 @@ def store_warnings(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame
     return frame.assign(record_key=keys)
 
 
+# (database, plan) -> the Rules object the plan's stored warnings were last recomputed with in full
+# by this process. A scoped refresh (refresh_after) is exact only over a store whose warnings
+# describe its data under the same rules, so the first write of a process to a database, and the
+# first after the rules file changed (rules_for then loads a new object), recompute the whole plan.
+_SETTLED: dict[tuple[str, str], Rules | None] = {}
+_UNSET = object()
+
+
+def _database_key(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The database file (with its inode, so a file restored in its place counts as another
+    database); None for an in-memory one, which is then always refreshed in full."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if row is None or not row[0]:
+        return None
+    try:
+        return f"{row[0]}#{Path(row[0]).stat().st_ino}"
+    except OSError:
+        return str(row[0])  # not a file (PostgreSQL)
+
+
 def refresh(con: duckdb.DuckDBPyConnection, plan_id: str) -> int:
     """Recompute the plan's stored warnings (inside the caller's transaction); returns how many."""
     frame = store_warnings(con, plan_id)
     store.replace_quality_warnings(con, plan_id, frame)
+    key = _database_key(con)
+    if key is not None:
+        _SETTLED[(key, plan_id)] = rules_for(plan_id)
     return len(frame)
+
+
+def refresh_after(
+    con: duckdb.DuckDBPyConnection, plan_id: str, department_code: str, period: int
+) -> int:
+    """Bring the stored warnings up to date after one department's report for one period was
+    stored or withdrawn (inside the caller's transaction): only the warnings that write can change
+    are recomputed, the department's activities and tasks and the indicators any of its reports
+    for that period holds, with every indicator a relation ties them to; the result is what
+    `refresh` gives (tests/test_quality_scoped.py). Returns how many warnings were recomputed.
+
+    If the caller's transaction fails, it must call `forget(plan_id)`.
+    """
+    rules = rules_for(plan_id)
+    key = _database_key(con)
+    if key is None or _SETTLED.get((key, plan_id), _UNSET) is not rules:
+        return refresh(con, plan_id)
+    if rules is None:
+        return 0  # settled without rules: the plan has no stored warnings, and gets none
+    held = queries.run(con, "quality_codes_of_report", plan=plan_id, department=department_code,
+                       period=period)  # fmt: skip
+    codes = related_codes(rules, set(held["indicator_code"]))
+    frame = check_department(con, rules, department_code, codes)
+    store.replace_department_warnings(
+        con, plan_id, department_code, sorted(codes), _with_record_keys(frame)
+    )
+    return len(frame)
+
+
+def forget(plan_id: str) -> None:
+    """After a failed write: the next write recomputes the plan's warnings in full (a full refresh
+    that was rolled back settled nothing)."""
+    for key in [k for k in _SETTLED if k[1] == plan_id]:
+        del _SETTLED[key]
 
 
 def clean_explanation(text: object) -> str:

@@ -61,6 +61,31 @@ SQL: dict[str, str] = {
         WHERE plan_id = $plan AND completed_on IS NOT NULL""",
 }
 
+# The same reads scoped to what one write can change (loaders.quality_check.refresh_after): one
+# department's submissions (its statuses are compared only with its own earlier reports) and the
+# indicator codes a write touched, closed under the relations (greengrowth.quality.related_codes).
+_ONE_DEPARTMENT = "WHERE plan_id = $plan AND department_code = $department"
+SQL |= {
+    "quality_activity_pairs_department": SQL["quality_activity_pairs"].replace(
+        "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
+    ),
+    "quality_task_pairs_department": SQL["quality_task_pairs"].replace(
+        "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
+    ),
+    "quality_task_dates_department": SQL["quality_task_dates"].replace(
+        "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
+    ),
+    "quality_indicator_values_codes": SQL["quality_indicator_values"]
+    + " AND list_contains($codes::VARCHAR[], indicator_code)",
+    # Every indicator code any submission of one department and period holds: the values of
+    # indicator_values_latest that storing or withdrawing one of them can change.
+    "quality_codes_of_report": """
+        SELECT DISTINCT v.indicator_code
+        FROM submission s JOIN indicator_value v USING (submission_id)
+        WHERE s.plan_id = $plan AND s.department_code = $department AND s.period = $period
+        ORDER BY 1""",
+}
+
 # ---- the stored warnings (data_quality_warnings) and the data-quality page -----------------------
 SQL |= {
     # The explanation each submission was stored with (a warnings_accepted event), latest first.
