@@ -126,11 +126,11 @@ def rules_for(plan_id: str, root: Path | None = None) -> Rules | None:
 
 
 def _prior(con: duckdb.DuckDBPyConnection, submission_id: int, period: int) -> PriorReport:
-    rows = queries.submission_rows(con, submission_id)
+    # Only the rows the rules compare (the change preview reads the same two, answered once).
     return PriorReport(
         period=period,
-        activities=rows["activities"],
-        tasks=rows["tasks"],
+        activities=queries.run(con, "submission_activity_rows", submission=submission_id),
+        tasks=queries.run(con, "submission_task_rows", submission=submission_id),
         submission_id=submission_id,
     )
 
@@ -166,7 +166,14 @@ def report_warnings(
         indicators=[asdict(r) for r in parsed.indicators],
         previous=None if before is None else _prior(con, *before),
         same_period=None if replaces is None else _prior(con, replaces, parsed.period),
-        history=queries.run(con, "quality_indicator_values", plan=parsed.plan_id),
+        # the stored values of the report's indicators and of those relations tie them to (the
+        # rest of the plan's values is never compared with this report)
+        history=queries.run(
+            con,
+            "quality_indicator_values_codes",
+            plan=parsed.plan_id,
+            codes=sorted(related_codes(rules, {r.indicator_code for r in parsed.indicators})),
+        ),
         department_code=parsed.department_code,
     )
     return [
