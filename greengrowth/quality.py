@@ -18,6 +18,7 @@ import math
 import operator
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -757,8 +758,8 @@ def _outliers(rules: Rules, frame: pd.DataFrame) -> list[dict]:
         ("years", frame, [frame["indicator_code"], frame["place"]]),
     ]
     for how, part, groups in across:
-        if part.empty:
-            continue
+        if part.empty or _largest_group(groups) < rule.param("min_points"):
+            continue  # no group is large enough to judge (the scores are not needed)
         score, median, size = modified_z(part["value"], groups)
         mask = (part["focus"] & (size >= rule.param("min_points"))
                 & (score.abs() > threshold[part.index])
@@ -784,6 +785,11 @@ def _outliers(rules: Rules, frame: pd.DataFrame) -> list[dict]:
             }
             out.append(_indicator_row(rules, r, rule, compared, parts))
     return out
+
+
+def _largest_group(groups: list[pd.Series]) -> int:
+    """How many rows the largest group has (a count in plain Python: a group-by costs more)."""
+    return max(Counter(zip(*(g.tolist() for g in groups), strict=True)).values(), default=0)
 
 
 def _relations(rules: Rules, frame: pd.DataFrame) -> list[dict]:
