@@ -151,3 +151,20 @@ def test_relations_match_the_pivot_version(seed):
 
 def _plain(rows: list[dict]) -> list[dict]:
     return [{k: (None if v is None or v != v else v) for k, v in r.items()} for r in rows]
+
+
+def test_a_value_that_falls_to_zero_is_a_jump_not_a_crash():
+    """Year on year divided by the ratio to write "a 1/x fall": a fall to 0 raised ZeroDivisionError
+    and the whole upload failed."""
+    rules = quality_check.rules_for(PLAN)
+    history = pd.DataFrame([{"indicator_code": "energy_audits", "district_code": None, "year": 2019,
+                             "value": 150.0, "department_code": "DOIT", "period": 2019,
+                             "submission_id": 1}])  # fmt: skip
+    found = quality.check_report(
+        rules, period=2020, reported_on=None, department_code="DOIT", history=history,
+        indicators=[{"indicator_code": "energy_audits", "district_code": None, "year": 2020,
+                     "value": 0.0}],
+    )  # fmt: skip
+    jump = [w for w in found if w.rule_id == "year_on_year"]
+    assert len(jump) == 1
+    assert "giảm về 0" in jump[0].message_vi and "down to 0" in jump[0].message_en
