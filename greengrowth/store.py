@@ -937,6 +937,21 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(row[0])
 
 
+def database_identity(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The database behind a connection, as a key for what a process remembers about it: the file
+    with its inode (a file restored in its place is another database), the location of one that is
+    not a file (PostgreSQL), None for an in-memory one."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if row is None or not row[0]:
+        return None
+    try:
+        return f"{row[0]}#{Path(row[0]).stat().st_ino}"
+    except OSError:
+        return str(row[0])
+
+
 def save_original(
     data: bytes, sha256: str, path: Path | None = None, files_root: Path | None = None
 ) -> Path:

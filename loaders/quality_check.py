@@ -228,25 +228,11 @@ _SETTLED: dict[tuple[str, str], Rules | None] = {}
 _UNSET = object()
 
 
-def _database_key(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The database file (with its inode, so a file restored in its place counts as another
-    database); None for an in-memory one, which is then always refreshed in full."""
-    row = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    if row is None or not row[0]:
-        return None
-    try:
-        return f"{row[0]}#{Path(row[0]).stat().st_ino}"
-    except OSError:
-        return str(row[0])  # not a file (PostgreSQL)
-
-
 def refresh(con: duckdb.DuckDBPyConnection, plan_id: str) -> int:
     """Recompute the plan's stored warnings (inside the caller's transaction); returns how many."""
     frame = store_warnings(con, plan_id)
     store.replace_quality_warnings(con, plan_id, frame)
-    key = _database_key(con)
+    key = store.database_identity(con)
     if key is not None:
         _SETTLED[(key, plan_id)] = rules_for(plan_id)
     return len(frame)
@@ -264,7 +250,7 @@ def refresh_after(
     If the caller's transaction fails, it must call `forget(plan_id)`.
     """
     rules = rules_for(plan_id)
-    key = _database_key(con)
+    key = store.database_identity(con)
     if key is None or _SETTLED.get((key, plan_id), _UNSET) is not rules:
         return refresh(con, plan_id)
     if rules is None:
