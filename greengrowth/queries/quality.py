@@ -77,6 +77,10 @@ SQL |= {
     ),
     "quality_indicator_values_codes": SQL["quality_indicator_values"]
     + " AND list_contains($codes::VARCHAR[], indicator_code)",
+    # Each department and period with a current report (bench/bench_ingest_scale.py).
+    "quality_current_reports": """
+        SELECT department_code, period FROM current_submissions WHERE plan_id = $plan
+        ORDER BY department_code, period""",
     # Every indicator code any submission of one department and period holds: the values of
     # indicator_values_latest that storing or withdrawing one of them can change.
     "quality_codes_of_report": """
