@@ -1037,12 +1037,11 @@ def check_department(
     """
     params = {"plan": rules.plan_id, "department": department}
     rows: list[dict] = []
-    for name, kind in (("quality_activity_pairs_department", "activity"),
-                       ("quality_task_pairs_department", "task")):  # fmt: skip
-        pairs = queries.run(con, name, **params)
-        if not pairs.empty:
-            pairs["kind"] = kind
-            rows += status_backwards(rules, pairs)
+    pairs = queries.run(con, "quality_pairs_department", **params)
+    for kind in ("activity", "task"):
+        part = pairs[pairs["kind"] == kind]
+        if not part.empty:
+            rows += status_backwards(rules, part)
     tasks = queries.run(con, "quality_task_dates_department", **params)
     rows += completion_dates(rules, tasks)
     if codes:
