@@ -14,9 +14,11 @@ new report against the stored history) and the whole store (`check_store`, every
 from __future__ import annotations
 
 import ast
+import math
 import operator
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -395,27 +397,6 @@ def _names(expr: str) -> list[str]:
     return list(dict.fromkeys(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)))
 
 
-def _evaluate(expr: str, columns: dict[str, pd.Series], index: pd.Index) -> pd.Series:
-    """The side's value for every row; a division by zero gives NaN (the row is then skipped)."""
-
-    def walk(node: ast.AST) -> pd.Series:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.Constant):
-            return pd.Series(float(node.value), index=index)
-        if isinstance(node, ast.Name):
-            return columns[node.id]
-        if isinstance(node, ast.UnaryOp):
-            inner = walk(node.operand)
-            return -inner if isinstance(node.op, ast.USub) else inner
-        left, right = walk(node.left), walk(node.right)
-        if isinstance(node.op, ast.Div):
-            right = right.where(right != 0)
-        return _BINOPS[type(node.op)](left, right)
-
-    return walk(_parse(expr)).astype(float)
-
-
 # ---- warnings ----------------------------------------------------------------------------------
 
 
@@ -707,6 +688,8 @@ def _year_on_year(rules: Rules, frame: pd.DataFrame) -> list[dict]:
         def change(lang: str, b=float(r.prev), q=float(r.ratio)) -> str:
             if b == 0:
                 return t("quality.change.from_zero", lang)
+            if q == 0:  # a value that fell to zero (no fold to write)
+                return t("quality.change.to_zero", lang)
             key, times = ("up", q) if q >= 1 else ("down", 1 / q)
             return t(f"quality.change.{key}", lang, ratio=_num(round(times, 1), lang))
 
@@ -775,8 +758,8 @@ def _outliers(rules: Rules, frame: pd.DataFrame) -> list[dict]:
         ("years", frame, [frame["indicator_code"], frame["place"]]),
     ]
     for how, part, groups in across:
-        if part.empty:
-            continue
+        if part.empty or _largest_group(groups) < rule.param("min_points"):
+            continue  # no group is large enough to judge (the scores are not needed)
         score, median, size = modified_z(part["value"], groups)
         mask = (part["focus"] & (size >= rule.param("min_points"))
                 & (score.abs() > threshold[part.index])
@@ -804,56 +787,91 @@ def _outliers(rules: Rules, frame: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _largest_group(groups: list[pd.Series]) -> int:
+    """How many rows the largest group has (a count in plain Python: a group-by costs more)."""
+    return max(Counter(zip(*(g.tolist() for g in groups), strict=True)).values(), default=0)
+
+
 def _relations(rules: Rules, frame: pd.DataFrame) -> list[dict]:
+    """Each relation at every place and year where a value it names is judged (focus).
+
+    Plain Python over the rows the relations name: a report or a department holds a few dozen, and
+    two pivot tables cost more than the arithmetic (issue 11). The same results as a pivot of the
+    values by place and year (the first row of a key gives its value, any row its focus), in the
+    order of the relations, then of place and year.
+    """
     if not rules.relations:
         return []
-    wide = frame.pivot_table(index=["place", "year"], columns="indicator_code", values="value",
-                             aggfunc="first")  # fmt: skip
-    focus = frame.pivot_table(index=["place", "year"], columns="indicator_code", values="focus",
-                              aggfunc="any").reindex(wide.index)  # fmt: skip
-    rows = frame.set_index(["indicator_code", "place", "year"])
+    named = {c for rel in rules.relations for c in rel.codes}
+    part = frame[frame["indicator_code"].isin(named)]
+    if part.empty:
+        return []
+    cells: dict[tuple[str, int], dict[str, list]] = {}
+    for rec in part.to_dict("records"):
+        by_code = cells.setdefault((rec["place"], int(rec["year"])), {})
+        held = by_code.get(rec["indicator_code"])
+        if held is None:
+            by_code[rec["indicator_code"]] = [float(rec["value"]), bool(rec["focus"]), rec]
+        else:
+            held[1] = held[1] or bool(rec["focus"])
+    places = sorted(cells)
     out = []
     for rel in rules.relations:
         codes = rel.codes
-        present = wide.reindex(columns=codes)
-        known = present.notna()
-        if rel.missing_value_strategy == "skip_if_any_value_missing":
-            usable = known.all(axis=1)
-        elif rel.missing_value_strategy == "skip_if_all_values_missing":
-            usable = known.any(axis=1)
-        else:
-            usable = pd.Series(True, index=wide.index)
-        filled = present.fillna(0.0)
-        columns = {c: filled[c] for c in codes}
-        left = _evaluate(rel.left, columns, wide.index)
-        right = _evaluate(rel.right, columns, wide.index)
-        holds = OPERATORS[rel.operator](left, right)
-        touched = focus.reindex(columns=codes).fillna(False).astype(bool).any(axis=1)
-        mask = usable & touched & ~holds & left.notna() & right.notna()
-        for place, year in wide.index[mask]:
+        sides = _parse(rel.left), _parse(rel.right)
+        for place, year in places:
+            by_code = cells[(place, year)]
+            judged = [c for c in codes if c in by_code and by_code[c][1]]
+            if not judged:
+                continue
+            known = sum(c in by_code for c in codes)
+            if rel.missing_value_strategy == "skip_if_any_value_missing" and known < len(codes):
+                continue
+            if rel.missing_value_strategy == "skip_if_all_values_missing" and known == 0:
+                continue
+            values = {c: by_code[c][0] if c in by_code else 0.0 for c in codes}
+            lv, rv = (_evaluate_one(side, values) for side in sides)
+            if lv != lv or rv != rv or OPERATORS[rel.operator](lv, rv):
+                continue  # a division by zero, or the relation holds
             # the row to point at: the first named indicator this report (or store) supplied here
-            code = next(
-                c for c in codes
-                if (c, place, year) in rows.index and bool(rows.loc[(c, place, year), "focus"])
-            )  # fmt: skip
-            src = rows.loc[(code, place, year)]
-            r = pd.Series({**src.to_dict(), "indicator_code": code, "district_code": place or None,
-                           "year": year, "value": left[(place, year)]})  # fmt: skip
-            lv, rv = float(left[(place, year)]), float(right[(place, year)])
+            code = judged[0]
+            src = by_code[code][2]
             compared = _both(lambda lang, rv=rv, e=rel.right: _side_text(rules, e, rv, lang))
             parts = {
                 "left": lambda lang, v=lv: _num(v, lang),
                 "right": lambda lang, v=rv: _num(v, lang),
                 "place": lambda lang, p=place: _place(rules, p, lang),
-                "year": int(year),
+                "year": year,
             }
             message = _texts(rel.message_vi, rel.message_en, **parts)
-            row = _row(_context(r), rel.rule_id, rel.importance, "indicator", column="value",
+            ctx = {
+                "department_code": src.get("department_code"),
+                "period": _int_or_none(src.get("period")),
+                "submission_id": _int_or_none(src.get("submission_id")),
+            }
+            row = _row(ctx, rel.rule_id, rel.importance, "indicator", column="value",
                        value=_both(lambda lang, v=lv: _num(v, lang)), compared=compared,
                        message=message, indicator_code=code, district_code=place or None,
-                       year=int(year))  # fmt: skip
+                       year=year)  # fmt: skip
             out.append(row)
     return out
+
+
+def _evaluate_one(tree: ast.AST, values: dict[str, float]) -> float:
+    """A side's value at one place and year (_evaluate for one row): NaN after a division by 0."""
+    if isinstance(tree, ast.Expression):
+        return _evaluate_one(tree.body, values)
+    if isinstance(tree, ast.Constant):
+        return float(tree.value)
+    if isinstance(tree, ast.Name):
+        return values[tree.id]
+    if isinstance(tree, ast.UnaryOp):
+        inner = _evaluate_one(tree.operand, values)
+        return -inner if isinstance(tree.op, ast.USub) else inner
+    left, right = _evaluate_one(tree.left, values), _evaluate_one(tree.right, values)
+    if isinstance(tree.op, ast.Div):
+        return math.nan if right == 0 or right != right else left / right
+    return float(_BINOPS[type(tree.op)](left, right))
 
 
 def _side_text(rules: Rules, expr: str, value: float, lang: str) -> str:
@@ -994,6 +1012,45 @@ def check_store(
         frame = frame[frame["period"] == period]
     frame.insert(0, "plan_id", rules.plan_id)
     return frame.reset_index(drop=True)
+
+
+def related_codes(rules: Rules, codes: set[str] | frozenset[str]) -> set[str]:
+    """The codes and every code tied to them through relations, transitively: a set whose indicator
+    warnings depend on no value outside it (every other rule compares a value only with values of
+    its own indicator), so it can be judged apart from the rest of the plan."""
+    out, todo = set(codes), set(codes)
+    while todo:
+        todo = {c for rel in rules.relations if todo & set(rel.codes) for c in rel.codes} - out
+        out |= todo
+    return out
+
+
+def check_department(
+    con: duckdb.DuckDBPyConnection, rules: Rules, department: str, codes: set[str]
+) -> pd.DataFrame:
+    """check_store's rows about one department's activities and tasks and about the indicator
+    `codes` (closed under the relations: related_codes), with its columns.
+
+    A department's statuses are compared only with its own earlier reports and a task's dates with
+    its own report, so after a write by one department these rows, together with the stored rows of
+    everything else, are what check_store would give (tests/test_quality_scoped.py).
+    """
+    params = {"plan": rules.plan_id, "department": department}
+    rows: list[dict] = []
+    pairs = queries.run(con, "quality_pairs_department", **params)
+    for kind in ("activity", "task"):
+        part = pairs[pairs["kind"] == kind]
+        if not part.empty:
+            rows += status_backwards(rules, part)
+    tasks = queries.run(con, "quality_task_dates_department", **params)
+    rows += completion_dates(rules, tasks)
+    if codes:
+        values = queries.run(con, "quality_indicator_values_codes", plan=rules.plan_id,
+                             codes=sorted(codes))  # fmt: skip
+        rows += indicator_checks(rules, values.assign(focus=True))
+    frame = pd.DataFrame(rows, columns=WARNING_COLUMNS)
+    frame.insert(0, "plan_id", rules.plan_id)
+    return frame
 
 
 def warnings_frame(warnings: list[QualityWarning]) -> pd.DataFrame:

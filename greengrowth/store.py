@@ -937,6 +937,21 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(row[0])
 
 
+def database_identity(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The database behind a connection, as a key for what a process remembers about it: the file
+    with its inode (a file restored in its place is another database), the location of one that is
+    not a file (PostgreSQL), None for an in-memory one."""
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    if row is None or not row[0]:
+        return None
+    try:
+        return f"{row[0]}#{Path(row[0]).stat().st_ino}"
+    except OSError:
+        return str(row[0])
+
+
 def save_original(
     data: bytes, sha256: str, path: Path | None = None, files_root: Path | None = None
 ) -> Path:
@@ -1129,6 +1144,10 @@ def replace_quality_warnings(
 ) -> None:
     """Replace one plan's stored warnings (inside the caller's transaction)."""
     con.execute("DELETE FROM quality_warning WHERE plan_id = ?", [plan_id])
+    _insert_warnings(con, frame)
+
+
+def _insert_warnings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     rows = frame.reindex(columns=QUALITY_WARNING_COLUMNS).astype(object)
@@ -1138,6 +1157,24 @@ def replace_quality_warnings(
         con.execute("INSERT INTO quality_warning BY NAME SELECT * FROM _warnings")
     finally:
         con.unregister("_warnings")
+
+
+def replace_department_warnings(
+    con: duckdb.DuckDBPyConnection,
+    plan_id: str,
+    department_code: str,
+    codes: list[str],
+    frame: pd.DataFrame,
+) -> None:
+    """Replace a plan's stored warnings about one department's activities and tasks and about the
+    indicator `codes` (inside the caller's transaction; loaders.quality_check.refresh_after)."""
+    con.execute(
+        "DELETE FROM quality_warning WHERE plan_id = ? AND ("
+        "(kind IN ('activity', 'task') AND department_code = ?)"
+        " OR (kind = 'indicator' AND list_contains(?::VARCHAR[], indicator_code)))",
+        [plan_id, department_code, codes],
+    )
+    _insert_warnings(con, frame)
 
 
 def append_record_rows(

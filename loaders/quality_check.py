@@ -29,9 +29,11 @@ from greengrowth.quality import (
     PriorReport,
     QualityWarning,
     Rules,
+    check_department,
     check_report,
     check_store,
     load_rules,
+    related_codes,
 )
 from loaders.validate import ParsedSubmission
 
@@ -124,11 +126,11 @@ def rules_for(plan_id: str, root: Path | None = None) -> Rules | None:
 
 
 def _prior(con: duckdb.DuckDBPyConnection, submission_id: int, period: int) -> PriorReport:
-    rows = queries.submission_rows(con, submission_id)
+    # Only the rows the rules compare (the change preview reads the same two, answered once).
     return PriorReport(
         period=period,
-        activities=rows["activities"],
-        tasks=rows["tasks"],
+        activities=queries.run(con, "submission_activity_rows", submission=submission_id),
+        tasks=queries.run(con, "submission_task_rows", submission=submission_id),
         submission_id=submission_id,
     )
 
@@ -164,7 +166,14 @@ def report_warnings(
         indicators=[asdict(r) for r in parsed.indicators],
         previous=None if before is None else _prior(con, *before),
         same_period=None if replaces is None else _prior(con, replaces, parsed.period),
-        history=queries.run(con, "quality_indicator_values", plan=parsed.plan_id),
+        # the stored values of the report's indicators and of those relations tie them to (the
+        # rest of the plan's values is never compared with this report)
+        history=queries.run(
+            con,
+            "quality_indicator_values_codes",
+            plan=parsed.plan_id,
+            codes=sorted(related_codes(rules, {r.indicator_code for r in parsed.indicators})),
+        ),
         department_code=parsed.department_code,
     )
     return [
@@ -196,6 +205,10 @@ def store_warnings(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame
     frame = pd.DataFrame(columns=["plan_id", *WARNING_COLUMNS])
     if rules is not None:
         frame = check_store(con, rules)
+    return _with_record_keys(frame)
+
+
+def _with_record_keys(frame: pd.DataFrame) -> pd.DataFrame:
     keys = []
     for r in frame.itertuples():
         if r.kind == "activity":
@@ -207,11 +220,56 @@ def store_warnings(con: duckdb.DuckDBPyConnection, plan_id: str) -> pd.DataFrame
     return frame.assign(record_key=keys)
 
 
+# (database, plan) -> the Rules object the plan's stored warnings were last recomputed with in full
+# by this process. A scoped refresh (refresh_after) is exact only over a store whose warnings
+# describe its data under the same rules, so the first write of a process to a database, and the
+# first after the rules file changed (rules_for then loads a new object), recompute the whole plan.
+_SETTLED: dict[tuple[str, str], Rules | None] = {}
+_UNSET = object()
+
+
 def refresh(con: duckdb.DuckDBPyConnection, plan_id: str) -> int:
     """Recompute the plan's stored warnings (inside the caller's transaction); returns how many."""
     frame = store_warnings(con, plan_id)
     store.replace_quality_warnings(con, plan_id, frame)
+    key = store.database_identity(con)
+    if key is not None:
+        _SETTLED[(key, plan_id)] = rules_for(plan_id)
     return len(frame)
+
+
+def refresh_after(
+    con: duckdb.DuckDBPyConnection, plan_id: str, department_code: str, period: int
+) -> int:
+    """Bring the stored warnings up to date after one department's report for one period was
+    stored or withdrawn (inside the caller's transaction): only the warnings that write can change
+    are recomputed, the department's activities and tasks and the indicators any of its reports
+    for that period holds, with every indicator a relation ties them to; the result is what
+    `refresh` gives (tests/test_quality_scoped.py). Returns how many warnings were recomputed.
+
+    If the caller's transaction fails, it must call `forget(plan_id)`.
+    """
+    rules = rules_for(plan_id)
+    key = store.database_identity(con)
+    if key is None or _SETTLED.get((key, plan_id), _UNSET) is not rules:
+        return refresh(con, plan_id)
+    if rules is None:
+        return 0  # settled without rules: the plan has no stored warnings, and gets none
+    held = queries.run(con, "quality_codes_of_report", plan=plan_id, department=department_code,
+                       period=period)  # fmt: skip
+    codes = related_codes(rules, set(held["indicator_code"]))
+    frame = check_department(con, rules, department_code, codes)
+    store.replace_department_warnings(
+        con, plan_id, department_code, sorted(codes), _with_record_keys(frame)
+    )
+    return len(frame)
+
+
+def forget(plan_id: str) -> None:
+    """After a failed write: the next write recomputes the plan's warnings in full (a full refresh
+    that was rolled back settled nothing)."""
+    for key in [k for k in _SETTLED if k[1] == plan_id]:
+        del _SETTLED[key]
 
 
 def clean_explanation(text: object) -> str:

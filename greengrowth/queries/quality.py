@@ -61,6 +61,52 @@ SQL: dict[str, str] = {
         WHERE plan_id = $plan AND completed_on IS NOT NULL""",
 }
 
+# The same reads scoped to what one write can change (loaders.quality_check.refresh_after): one
+# department's submissions (its statuses are compared only with its own earlier reports) and the
+# indicator codes a write touched, closed under the relations (greengrowth.quality.related_codes).
+_ONE_DEPARTMENT = "WHERE plan_id = $plan AND department_code = $department"
+SQL |= {
+    # quality_activity_pairs and quality_task_pairs of one department in one query (each query that
+    # reads current_submissions costs ~5 ms), told apart by `kind`; the key as text.
+    "quality_pairs_department": _CURRENT_AND_PREVIOUS.replace(
+        "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
+    )
+    + """
+        SELECT 'activity' AS kind, c.department_code, c.period, c.submission_id,
+               CAST(a.activity_no AS VARCHAR) AS key, a.status, a.percent_complete, x.prev_period,
+               b.status AS prev_status, b.percent_complete AS prev_percent
+        FROM cur c
+        JOIN activity_report a USING (submission_id)
+        JOIN prev x USING (submission_id)
+        JOIN activity_report b
+            ON b.submission_id = x.prev_submission_id AND b.activity_no = a.activity_no
+        UNION ALL
+        SELECT 'task' AS kind, c.department_code, c.period, c.submission_id, a.task_id AS key,
+               a.status, NULL::DOUBLE AS percent_complete, x.prev_period,
+               b.status AS prev_status, NULL::DOUBLE AS prev_percent
+        FROM cur c
+        JOIN priority_task_report a USING (submission_id)
+        JOIN prev x USING (submission_id)
+        JOIN priority_task_report b
+            ON b.submission_id = x.prev_submission_id AND b.task_id = a.task_id""",
+    "quality_task_dates_department": SQL["quality_task_dates"].replace(
+        "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
+    ),
+    "quality_indicator_values_codes": SQL["quality_indicator_values"]
+    + " AND list_contains($codes::VARCHAR[], indicator_code)",
+    # Each department and period with a current report (bench/bench_ingest_scale.py).
+    "quality_current_reports": """
+        SELECT department_code, period FROM current_submissions WHERE plan_id = $plan
+        ORDER BY department_code, period""",
+    # Every indicator code any submission of one department and period holds: the values of
+    # indicator_values_latest that storing or withdrawing one of them can change.
+    "quality_codes_of_report": """
+        SELECT DISTINCT v.indicator_code
+        FROM submission s JOIN indicator_value v USING (submission_id)
+        WHERE s.plan_id = $plan AND s.department_code = $department AND s.period = $period
+        ORDER BY 1""",
+}
+
 # ---- the stored warnings (data_quality_warnings) and the data-quality page -----------------------
 SQL |= {
     # The explanation each submission was stored with (a warnings_accepted event), latest first.
