@@ -54,7 +54,7 @@ test: $(STAMP) system-deps lint
 # DuckDB file: the same code must work on both stores (and the approval filter must count the same).
 PG_TESTS := tests/test_store.py tests/test_ingest.py tests/test_service.py \
 	tests/test_cycle_service.py tests/test_quality_wiring.py tests/test_backup.py \
-	tests/test_queries_dashboard.py tests/test_queries_scale.py
+	tests/test_queries_dashboard.py tests/test_queries_scale.py tests/test_quality_scoped.py
 test-postgres: $(STAMP) system-deps
 	GG_TEST_BACKEND=postgres $(PY) -m pytest -q -p no:cacheprovider $(PG_TESTS)
 
