@@ -273,6 +273,7 @@ def test_the_review_page_shows_one_page_and_reads_an_item_only_when_opened(
     )
     at = review("hoa")
     assert f"Báo cáo chờ thẩm định ({len(waiting)})" in [h.value for h in at.subheader]
+
     def listed() -> list[str]:
         return [e.label for e in at.expander if "lần nộp số" in e.label]
 
