@@ -34,8 +34,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-quic"]  # fmt: skip
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
-URL_PATHS = ["tong-quan", "theo-chu-de", "theo-so-nganh", "uu-tien-2018", "chi-tieu", "bao-cao",
-             "ke-hoach", "mau-bao-cao", "tai-len", "lich-su-nop"]  # fmt: skip
+URL_PATHS = [
+    "tong-quan",
+    "theo-chu-de",
+    "theo-so-nganh",
+    "uu-tien-2018",
+    "chi-tieu",
+    "bao-cao",
+    "chat-luong-du-lieu",
+    "ke-hoach",
+    "mau-bao-cao",
+    "tai-len",
+    "lich-su-nop",
+    "duyet-bao-cao",
+    "lich-su-so-lieu",
+]  # fmt: skip (dashboard.URL_PATHS, every page)
 
 BARE = """
 import plotly.graph_objects as go

@@ -4,9 +4,9 @@ each generated scale, against a naive baseline measured in the same run.
 * cold: the first run after a data change (the data-version cache emptied), median of --runs;
 * warm: a rerun with the same URL, median of --runs;
 * baseline: the same figures computed naively with pandas from whole tables read on every run (what a
-  page without the store's SQL and cache would do); where the scale keeps the reports' workbooks
-  (province), also issue 11's own baseline: pandas reading every stored workbook on every run, then
-  the same computation;
+  page without the store's SQL and cache would do); where the plan's workbooks are stored (province;
+  national's first plan, the one pages open with), also issue 11's own baseline: pandas reading
+  every current report's stored workbook on every run, then the same computation;
 * twenty viewers: 20 AppTest sessions on threads rerunning the overview at once, median and worst,
   against one viewer alone (national scale).
 
@@ -186,7 +186,8 @@ def baseline_ms(db: Path, page: str, plan: str, period: int, runs: int) -> float
 
 def stored_workbooks(db: Path, plan: str) -> list[Path] | None:
     """The stored originals of the plan's current reports (one per department and period), or
-    None when the scale keeps no originals (national and stress are written without workbooks)."""
+    None when they are not stored (stress, and national plans after the first, are written through
+    the store functions without workbooks)."""
     con = duckdb.connect(str(db))
     try:
         t = _tables(con, "submission", "submission_event")

@@ -12,7 +12,8 @@
   (store.insert_submission, record_event, append_rows), one transaction per plan. About 5% of reports
   never arrive, 15% are sent again later, 1% of those are withdrawn. The first plan (the one the
   pages open with) is the exception: its 150 reports go through the real path, so its workbooks are
-  stored for issue 11's naive baseline (bench_pages.py: pandas reading them on every run).
+  stored for issue 11's naive baseline (bench_pages.py: pandas reading them on every run); it has
+  every report, none sent twice or withdrawn, all awaiting review (the review page's longest queue).
 * stress: one plan (2011-2030, 100 districts, 500 indicators by district) with 1,000,000 indicator
   values by district and year (plus the province-wide series), through the same store functions.
 

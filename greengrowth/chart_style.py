@@ -90,11 +90,24 @@ _LEGEND_ROW_PX, _LEGEND_CHAR_PX, _LEGEND_ITEM_PX = 22, 7.6, 48
 _TOP_AXIS_PX = 26  # year labels of a grid drawn above the plot
 
 
-# Every figure starts from Plotly's white template. Set as the default, Plotly gives it to each new
-# figure without validating it again; naming it in each figure's layout cost ~9 ms a figure (a deep
-# copy of the whole template), a quarter of a warm page's run (issue 11).
+# Every figure starts from Plotly's white template. Set as Plotly's default, it is given to each new
+# figure without being validated again; naming it in each figure's layout cost ~9 ms a figure (a
+# deep copy of the whole template), a quarter of a warm page's run (issue 11).
 TEMPLATE = "plotly_white"
-pio.templates.default = TEMPLATE
+
+
+def use_house_template() -> None:
+    """Make the house template Plotly's default. Importing Streamlit sets its own default, so the
+    UI calls this again after importing Streamlit (ui/chart_view.py); a figure made under another
+    default still gets the house template from apply_style, the slow way."""
+    pio.templates.default = TEMPLATE
+
+
+def _is_house_template(template: object) -> bool:
+    return template == pio.templates[TEMPLATE].to_plotly_json()
+
+
+use_house_template()
 
 
 def _channel(v: int) -> float:
@@ -316,6 +329,8 @@ def _base_layout(fig: go.Figure, title: str, lang: str, subtitle: str | None) ->
     title, subtitle, pad_top, title_height = _title_block(title, subtitle)
     # The legend is placed in pixels under the title, which needs a known height; 450 is Plotly's.
     height = fig.layout.height or DEFAULT_HEIGHT
+    if not _is_house_template(fig.layout.template.to_plotly_json()):  # made under another default
+        fig.update_layout(template=TEMPLATE)
     fig.update_layout(
         height=height,
         font={"family": FONT_FAMILY, "size": _BASE_SIZE, "color": TEXT_COLOR},
@@ -544,9 +559,10 @@ def for_page(fig: go.Figure) -> dict | go.Figure:
     PNG export and the slides still carry title and footnote."""
     spec = fig.to_dict()
     layout = spec["layout"]
-    # Streamlit makes a Figure of the dict: without a template it takes the default (TEMPLATE)
-    # unvalidated; with this one it would validate and deep-copy the whole template again.
-    if layout.get("template") == pio.templates[TEMPLATE].to_plotly_json():
+    # Streamlit makes a Figure of the dict: without a template it takes Plotly's default
+    # unvalidated; with one it would validate and deep-copy the whole template again. Left out only
+    # when the default is the house template, so the drawn figure is the same.
+    if pio.templates.default == TEMPLATE and _is_house_template(layout.get("template")):
         del layout["template"]
     meta = layout.pop("meta", None) or {}
     layout["annotations"] = [

@@ -8,11 +8,8 @@ import streamlit as st
 
 from greengrowth import clock
 from greengrowth.i18n import t
-from greengrowth.queries import cycle as q
-from ui import cycle
 from ui.chrome import analyst_page, plan_picker
-from ui.cycle import event_log, owes_section, queue_item, reopen_box
-from ui.data import load
+from ui.cycle import event_log, owes_section, queue_item, queue_page, reopen_box
 from ui.state import url_select
 
 FLASH_KEY = "review_flash"
@@ -27,22 +24,7 @@ flash = st.session_state.pop(FLASH_KEY, None)
 if flash:
     st.success(flash, icon=":material/check_circle:")
 
-# One page of the queue, cut in SQL; each report's changes are read only when it is opened.
-queue = load(q.review_queue, plan_id=plan_id, page=0, page_size=cycle.QUEUE_PAGE_SIZE)
-waiting = int(queue["total"].iloc[0]) if not queue.empty else 0
-st.subheader(t("review.queue_heading", L, n=waiting))
-if queue.empty:
-    st.info(t("review.queue_empty", L))
-pages = max(1, -(-waiting // cycle.QUEUE_PAGE_SIZE))
-if pages > 1:
-    if st.session_state.get("review_page", 1) > pages:  # the queue shrank under the reader
-        st.session_state["review_page"] = pages
-    page = int(st.number_input(t("review.page", L), 1, pages, step=1, key="review_page"))
-    st.caption(t("review.page_of", L, page=page, pages=pages, size=cycle.QUEUE_PAGE_SIZE))
-    if page > 1:
-        queue = load(
-            q.review_queue, plan_id=plan_id, page=page - 1, page_size=cycle.QUEUE_PAGE_SIZE
-        )
+queue = queue_page(plan_id, L)  # one page, cut in SQL; an item is read only when opened
 for row in queue.itertuples():
     queue_item(row, user, L, FLASH_KEY)
 

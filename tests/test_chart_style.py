@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from greengrowth.chart_style import (
@@ -24,6 +25,7 @@ from greengrowth.chart_style import (
     for_page,
     reporting_label,
     status_label,
+    use_house_template,
     wrap_label,
 )
 from greengrowth.i18n import LANGS
@@ -207,10 +209,42 @@ def test_apply_style_returns_the_same_figure_with_the_house_style() -> None:
 
 def test_page_copy_is_drawn_with_the_house_template_without_carrying_it() -> None:
     # Streamlit validates the page's dict into a Figure: a template in it is deep-copied again
-    # (~9 ms a chart); without one the figure gets the default, which is the house template.
+    # (~9 ms a chart); without one the figure gets the default, which the UI makes the house one.
+    use_house_template()
     page = for_page(_styled_bar(lang="vi"))
     assert "template" not in page["layout"]
     assert go.Figure(page).layout.template.layout.plot_bgcolor == "white"
+
+
+@pytest.mark.parametrize("other", ["streamlit", "plotly"])
+def test_a_figure_made_under_another_default_template_still_gets_the_house_one(
+    monkeypatch, other: str
+) -> None:
+    import streamlit  # noqa: F401 (registers its "streamlit" template and makes it the default)
+
+    monkeypatch.setattr(pio.templates, "default", other)
+    fig = _styled_bar(lang="vi")
+    assert fig.layout.template.layout.plot_bgcolor == "white"
+    page = for_page(fig)
+    assert "template" in page["layout"]  # kept: the default would draw another template
+    assert go.Figure(page).layout.template.layout.plot_bgcolor == "white"
+
+
+def test_the_house_template_wins_whatever_the_import_order() -> None:
+    # Importing Streamlit sets Plotly's default template; the UI sets the house one back.
+    code = (
+        "import greengrowth.chart_style as cs, streamlit, plotly.io as pio\n"
+        "assert pio.templates.default == 'streamlit'\n"
+        "import plotly.graph_objects as go\n"
+        "from datetime import date\n"
+        "fig = cs.apply_style(go.Figure(go.Bar(x=[1], y=['a'])), title='t', lang='vi', "
+        "source='s', data_date=date(2020, 1, 1))\n"
+        "assert fig.layout.template.layout.plot_bgcolor == 'white'\n"
+        "import ui.chart_view\n"
+        "assert pio.templates.default == cs.TEMPLATE\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_apply_style_uses_vietnamese_separators() -> None:

@@ -10,6 +10,7 @@ from greengrowth.i18n import t
 from greengrowth.summary import summary_text
 from tests.leadership_fixtures import PLAN_ID, leadership_demo  # noqa: F401
 from tests.test_pages_leadership import _app
+from ui import briefing
 
 
 def _downloads(at) -> list[str]:
@@ -45,3 +46,25 @@ def test_briefing_mode_hides_buttons_and_keeps_the_label(leadership_demo, monkey
     assert at.query_params["briefing"] in ("1", ["1"])  # kept in the URL with the other filters
     css = "".join(m.value for m in at.markdown if "stSidebar" in m.value)
     assert "display: none" in css
+
+
+def test_every_download_button_names_a_builder_that_exists():
+    # The builders are imported when a button is clicked, so a wrong name would only show then.
+    import importlib
+
+    from greengrowth.briefing import deck, report_docx, report_xlsx
+
+    found = {}
+    for kind, (target, *_) in briefing._KINDS.items():
+        module, name = target.split(":")
+        found[kind] = getattr(importlib.import_module(module), name)
+    assert found == {
+        "deck": deck.build_deck,
+        "docx": report_docx.build_report,
+        "xlsx": report_xlsx.build_workbook,
+    }
+
+
+def test_a_download_is_built_through_the_named_builder(demo_db):
+    data = briefing._build("xlsx", PLAN_ID, 2020, "vi", date(2021, 1, 5))
+    assert data[:2] == b"PK"  # an .xlsx is a zip

@@ -8,7 +8,10 @@ approval note and switch; who still owes a report; a value's history."""
 
 from __future__ import annotations
 
+import math
+
 import bcrypt
+import pandas as pd
 import pytest
 
 from greengrowth import queries, store
@@ -247,13 +250,16 @@ def test_review_and_value_history_pages_in_english(demo_db) -> None:
 def test_the_review_queue_is_paged_in_sql(demo_db) -> None:
     with store.connect() as con:
         everything = queries.cycle.review_queue(con, PLAN_ID)
-        pages = [queries.cycle.review_queue(con, PLAN_ID, page=p, page_size=4) for p in range(5)]
-    assert len(everything) > 8  # the demo has reports waiting on several pages of 4
-    assert [len(p) for p in pages[:-1]] == [4, 4, 4, len(everything) - 12][: len(pages) - 1]
-    assert pages[-1].empty  # past the last page
+        n = len(everything)
+        assert n > 8  # the demo has reports waiting on several pages of 4
+        last = math.ceil(n / 4)
+        pages = [
+            queries.cycle.review_queue(con, PLAN_ID, page=p, page_size=4) for p in range(last + 1)
+        ]
+    assert [len(p) for p in pages] == [min(4, n - 4 * p) for p in range(last)] + [0]
     together = [sid for p in pages for sid in p["submission_id"]]
     assert together == list(everything["submission_id"])  # same order, nothing twice or lost
-    assert set(everything["total"]) == {len(everything)}
+    assert set(everything["total"]) == {n}
 
 
 def test_the_review_page_shows_one_page_and_reads_an_item_only_when_opened(
@@ -288,3 +294,25 @@ def test_the_review_page_shows_one_page_and_reads_an_item_only_when_opened(
     at.run()
     assert reviewed == [second_page[0]]
     assert f"approve_{second_page[0]}" in {b.key for b in at.button}
+    # a comment being written survives closing the report and opening it again
+    at.text_area(key=f"review_comment_{second_page[0]}").input("Đang viết dở").run()
+    at.session_state[f"review_open_{second_page[0]}"] = False
+    at.run()
+    assert f"review_comment_{second_page[0]}" not in {a.key for a in at.text_area}
+    at.session_state[f"review_open_{second_page[0]}"] = True
+    at.run()
+    assert at.text_area(key=f"review_comment_{second_page[0]}").value == "Đang viết dở"
+    # on the last page, when decisions empty it, the reader lands on the new last page
+    last = math.ceil(len(waiting) / 4)
+    at.number_input(key="review_page").set_value(last).run()
+    assert f"Trang {last}/{last}" in " ".join(texts(at, "caption"))
+    with store.connect() as con:
+        for sid in waiting["submission_id"][4 * (last - 1) :]:
+            row = waiting[waiting["submission_id"] == sid].iloc[0]
+            store_key = (PLAN_ID, row["department_code"], int(row["period"]))
+            with store.transaction(con):
+                store.record_decision(con, store_key, int(sid), "approved",
+                                      pd.Timestamp("2021-01-05 09:00"), "hoa", "")  # fmt: skip
+    at.run()
+    assert not at.exception
+    assert f"Trang {last - 1}/{last - 1}" in " ".join(texts(at, "caption"))

@@ -13,11 +13,14 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
-from greengrowth.chart_style import for_export, for_page, page_text
+from greengrowth.chart_style import for_export, for_page, page_text, use_house_template
 from greengrowth.chart_text import chart_summary, chart_table, formatted_table
 from greengrowth.export import EXPORT_WIDTH, figure_png
 from greengrowth.i18n import t
 from ui import briefing
+
+# Importing Streamlit made its own template Plotly's default; the pages' figures use the house one.
+use_house_template()
 
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
 

@@ -7,6 +7,7 @@ reviewed, not at module level: every leadership page imports this module for its
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -39,6 +40,30 @@ def _decide(action, user: Account | None, submission_id: int, text: str, L: str,
     st.rerun()
 
 
+def _keep_draft(sid: int) -> None:
+    st.session_state[f"review_draft_{sid}"] = st.session_state[f"review_comment_{sid}"]
+
+
+def queue_page(plan_id: str, L: str) -> pd.DataFrame:
+    """The queue's heading (how many reports wait), a page picker when they fill more than one
+    page, and the chosen page's reports, cut in SQL (a national plan can have a hundred waiting)."""
+    queue = load(q.review_queue, plan_id=plan_id, page=0, page_size=QUEUE_PAGE_SIZE)
+    waiting = int(queue["total"].iloc[0]) if not queue.empty else 0
+    st.subheader(t("review.queue_heading", L, n=waiting))
+    if queue.empty:
+        st.info(t("review.queue_empty", L))
+    pages = max(1, math.ceil(waiting / QUEUE_PAGE_SIZE))
+    if pages == 1:
+        return queue
+    if st.session_state.get("review_page", 1) > pages:  # decisions emptied the last page
+        st.session_state["review_page"] = pages
+    page = int(st.number_input(t("review.page", L), 1, pages, step=1, key="review_page"))
+    st.caption(t("review.page_of", L, page=page, pages=pages, size=QUEUE_PAGE_SIZE))
+    if page == 1:
+        return queue
+    return load(q.review_queue, plan_id=plan_id, page=page - 1, page_size=QUEUE_PAGE_SIZE)
+
+
 def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
     """One submitted report: who sent what, the changes against the previous approved version,
     and approve or return (with a comment) in one place."""
@@ -62,12 +87,12 @@ def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
                 file=literal(row.file_name),
             )
         )
+        if not item.open:
+            return
         against, against_key = row.last_approved, "review.against_approved"
         if pd.isna(against):
             against, against_key = row.earlier_approved, "review.against_earlier"
         against = None if pd.isna(against) else int(against)
-        if not item.open:
-            return
         if against is None:
             st.caption(t("review.against_none", L))
         else:
@@ -103,7 +128,17 @@ def queue_item(row, user: Account | None, L: str, flash_key: str) -> None:
         if allowed.approve is not None:
             st.caption(allowed.approve.message(L))
             return
-        comment = st.text_area(t("review.comment", L), key=f"review_comment_{sid}", max_chars=1000)
+        # A closed item draws no text area and Streamlit forgets a widget it did not draw: the
+        # comment being written is kept under a key of its own until the item is opened again.
+        draft = f"review_draft_{sid}"
+        comment = st.text_area(
+            t("review.comment", L),
+            value=st.session_state.get(draft, ""),
+            key=f"review_comment_{sid}",
+            max_chars=1000,
+            on_change=_keep_draft,
+            args=(sid,),
+        )
         left, right = st.columns(2)
         if left.button(
             t("review.approve", L), key=f"approve_{sid}", type="primary", icon=":material/verified:"

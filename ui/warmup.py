@@ -2,19 +2,23 @@
 
 A page's first run in a fresh process imported pandas, Plotly, DuckDB and the project, replaced the
 store's views and made Plotly's first figure (which imports its validators) while the first visitor
-looked at an empty page: 7.3 s from server start to the first chart against 3.6 s for a bare
-Streamlit page with three charts (bench/bench_browser.py, issue 11). The launcher (ui/serve.py) runs
-`start()` on a thread, so this happens while the browser is still loading Streamlit's scripts. A
-visitor who comes earlier only waits for what is not done yet: Python's import lock and the store's
-schema lock make the page's run wait for, not repeat, the work in progress.
+looked at an empty page (issue 11: bench/bench_browser.py). The launcher (ui/serve.py) runs `start()`
+on a thread, so this happens while the browser is still loading Streamlit's scripts, or before
+anyone comes. A visitor who comes earlier waits for an import in progress (Python's import lock) or
+the store's schema check (store.connect's lock) rather than doing it twice; parsing the UI strings
+may happen twice. Each step is independent: one that fails is logged and the others still run.
+The store is opened only when it is a DuckDB file that exists: a PostgreSQL store is not warmed, and
+a new store is left to the first run, which decides whether it gets the demo data.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,29 +49,35 @@ def page_imports(root: Path = ROOT) -> list[str]:
     return list(names)
 
 
-def warm_up(root: Path = ROOT) -> None:
-    """Import what the pages import, open the store (schema checked, connection kept open) if it
-    exists, and make one page figure. Never creates the store: the first run decides whether a
-    new store gets the demo data (ui.data.ensure_database)."""
-    for name in page_imports(root):
-        importlib.import_module(name)
+def _steps(root: Path) -> list[Callable[[], object]]:
     from greengrowth import chart_style
     from greengrowth.i18n import LANGS, fmt_number, strings
     from ui import data
 
-    strings()  # every UI string file, parsed once per process
-    for lang in LANGS:
-        fmt_number(1234.5, lang)  # Babel loads a locale's data on first use
-    if Path(data.db_file()).exists():
-        data.keep_open()
-    chart_style.for_page(chart_style.empty_figure("-", "vi", "-"))
+    def open_store() -> None:
+        if Path(data.db_file()).exists():  # kept open until KEEP_OPEN_SECONDS pass unread
+            data.keep_open()
+
+    return [
+        *(functools.partial(importlib.import_module, name) for name in page_imports(root)),
+        strings,  # every UI strings file, parsed
+        *(functools.partial(fmt_number, 1234.5, lang) for lang in LANGS),  # Babel's locale data
+        open_store,
+        lambda: chart_style.for_page(chart_style.empty_figure("-", "vi", "-")),  # Plotly's first
+    ]
+
+
+def warm_up(root: Path = ROOT) -> None:
+    """Every step, in order; a failed step is logged and the next one runs."""
+    for step in _steps(root):
+        try:
+            step()
+        except Exception:  # the server must start; the page run will meet and show the problem
+            _log.exception("a warm-up step failed; the first page run will do it")
 
 
 def _run() -> None:
-    try:
-        warm_up()
-    except Exception:  # a warm-up failure must not stop the server; the page will say what is wrong
-        _log.exception("warm-up failed; the first page run will do this work")
+    warm_up()
 
 
 def start() -> threading.Thread:

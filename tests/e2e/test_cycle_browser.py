@@ -152,8 +152,10 @@ def _upload(browser, base: str, path: Path):
 
 
 def _review_item(page, submission_id: int) -> None:
+    """Open a queued report: the page reruns and only then draws its changes and buttons."""
     page.get_by_text(re.compile(rf"DOIT – .*2019 \(lần nộp số {submission_id}\)")).click()
-    page.wait_for_timeout(600)
+    page.get_by_label(re.compile("^Nhận xét")).last.wait_for(timeout=60_000)
+    page.wait_for_timeout(300)  # the expander's opening animation
 
 
 def test_the_whole_cycle_in_the_browser(cycle_server, browser, screenshots):
