@@ -69,10 +69,15 @@ def _steps(root: Path) -> list[Callable[[], object]]:
 
 def warm_up(root: Path = ROOT) -> None:
     """Every step, in order; a failed step is logged and the next one runs."""
-    for step in _steps(root):
+    try:
+        steps = _steps(root)
+    except Exception:  # the server must start; the page run will meet and show the problem
+        _log.exception("the warm-up could not start; the first page run will do its work")
+        return
+    for step in steps:
         try:
             step()
-        except Exception:  # the server must start; the page run will meet and show the problem
+        except Exception:
             _log.exception("a warm-up step failed; the first page run will do it")
 
 
