@@ -178,31 +178,17 @@ def write_plan_folder(
 
 
 def _ingest_plan(con, plan_id: str, rng: random.Random, missing=frozenset()) -> int:
-    """Every department's report for each period of a loaded plan through template -> fill ->
-    ingest_bytes (the demo's path), so the workbooks are stored; returns how many were stored."""
-    from loaders.demo import _report_date, fill_workbook
+    """Every department's report for each period of a loaded plan, filled as the demo fills them
+    and stored by ingest_bytes (the real path), so the workbooks are stored; returns how many."""
+    from loaders.demo import filled_reports
     from loaders.ingest import ingest_bytes
-    from loaders.template import build_template
 
-    plan = queries.plan(con, plan_id)
-    start, end = int(plan["period_start"]), int(plan["period_end"])
-    departments = queries.reporting_departments(con, plan_id)["department_code"]
-    inds = run_named(con, "plan_indicators", plan=plan_id)
-    by_district = frozenset(inds.loc[inds["by_district"], "indicator_code"])
     stored = 0
-    for period in range(start, end + 1):
-        for dept in departments:
-            if (dept, period) in missing:
-                continue
-            reported_on = _report_date(rng, period)
-            template = build_template(con, plan_id, dept, period, illustrative=True)
-            data = fill_workbook(template, period, start, rng, reported_on, by_district)
-            name = f"minh-hoa_{plan_id}_{dept}_{period}.xlsx"
-            now = datetime.combine(reported_on, time(9, 30))
-            result = ingest_bytes(con, data, name, USER, now=now)
-            if result.outcome != "accepted":
-                raise RuntimeError(f"{name} rejected: {result.problems[:3]}")
-            stored += 1
+    for _dept, _period, name, data, uploaded in filled_reports(con, plan_id, rng, missing):
+        result = ingest_bytes(con, data, name, USER, now=uploaded)
+        if result.outcome != "accepted":
+            raise RuntimeError(f"{name} rejected: {result.problems[:3]}")
+        stored += 1
     return stored
 
 

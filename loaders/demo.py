@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -277,6 +278,33 @@ def _report_date(rng: random.Random, period: int) -> date:
     return date(period, 9, 1) + timedelta(days=rng.randint(0, 43))
 
 
+def filled_reports(
+    con: duckdb.DuckDBPyConnection,
+    plan_id: str,
+    rng: random.Random,
+    missing=MISSING,
+    periods: list[int] | None = None,
+) -> Iterator[tuple[str, int, str, bytes, datetime]]:
+    """Each reporting department's illustrative report of a loaded plan, period by period (the
+    (department, period) pairs in `missing` never arrive): (department, period, file name, the
+    filled template, when it is uploaded). Drawn from `rng` in that order, so one seed gives the
+    same reports; build_demo and bench/generate.py store them."""
+    plan = queries.plan(con, plan_id)
+    start, end = int(plan["period_start"]), int(plan["period_end"])
+    departments = queries.reporting_departments(con, plan_id)["department_code"]
+    indicators = queries.run(con, "plan_indicators", plan=plan_id)
+    by_district = frozenset(indicators.loc[indicators["by_district"], "indicator_code"])
+    for period in periods or range(start, end + 1):
+        for dept in departments:
+            if (dept, period) in missing:
+                continue
+            reported_on = _report_date(rng, period)
+            template = build_template(con, plan_id, dept, period, illustrative=True)
+            data = fill_workbook(template, period, start, rng, reported_on, by_district)
+            name = f"minh-hoa_{plan_id}_{dept}_{period}.xlsx"
+            yield dept, period, name, data, datetime.combine(reported_on, time(9, 30))
+
+
 def build_demo(
     path: Path | None = None, workbook_dir: Path | None = None, periods: list[int] | None = None
 ) -> dict[str, int]:
@@ -287,32 +315,22 @@ def build_demo(
     with store.connect(path) as con:
         plan_ids = load_all_catalogs(con)
         for plan_id in plan_ids:
+            for dept, period, name, data, uploaded in filled_reports(
+                con, plan_id, rng, periods=periods
+            ):
+                if workbook_dir is not None:
+                    workbook_dir.mkdir(parents=True, exist_ok=True)
+                    (workbook_dir / name).write_bytes(data)
+                if plan_id == IMPLAUSIBLE_PLAN:  # issue 14: a few labelled implausible values
+                    data, uploaded = implausible_values(con, data, dept, period, uploaded)
+                result = _store(con, data, name, uploaded, dept, period)
+                if result.outcome == "accepted":
+                    stored += 1
+                else:
+                    rejected += 1
+                    raise RuntimeError(f"demo workbook {name} rejected: {result.problems[:3]}")
             plan = queries.plan(con, plan_id)
-            start, end = int(plan["period_start"]), int(plan["period_end"])
-            departments = queries.reporting_departments(con, plan_id)["department_code"]
-            indicators = queries.run(con, "plan_indicators", plan=plan_id)
-            by_district = frozenset(indicators.loc[indicators["by_district"], "indicator_code"])
-            for period in periods or range(start, end + 1):
-                for dept in departments:
-                    if (dept, period) in MISSING:
-                        continue
-                    reported_on = _report_date(rng, period)
-                    template = build_template(con, plan_id, dept, period, illustrative=True)
-                    data = fill_workbook(template, period, start, rng, reported_on, by_district)
-                    name = f"minh-hoa_{plan_id}_{dept}_{period}.xlsx"
-                    if workbook_dir is not None:
-                        workbook_dir.mkdir(parents=True, exist_ok=True)
-                        (workbook_dir / name).write_bytes(data)
-                    uploaded = datetime.combine(reported_on, time(9, 30))
-                    if plan_id == IMPLAUSIBLE_PLAN:  # issue 14: a few labelled implausible values
-                        data, uploaded = implausible_values(con, data, dept, period, uploaded)
-                    result = _store(con, data, name, uploaded, dept, period)
-                    if result.outcome == "accepted":
-                        stored += 1
-                    else:
-                        rejected += 1
-                        raise RuntimeError(f"demo workbook {name} rejected: {result.problems[:3]}")
-            _demo_decisions(con, plan_id, start, end)
+            _demo_decisions(con, plan_id, int(plan["period_start"]), int(plan["period_end"]))
     return {"plans": len(plan_ids), "submissions": stored, "rejected": rejected}
 
 
