@@ -22,6 +22,27 @@ _CURRENT_AND_PREVIOUS = """WITH cur AS (
             FROM cur c JOIN cur p ON p.department_code = c.department_code AND p.period < c.period
             QUALIFY row_number() OVER (PARTITION BY c.submission_id ORDER BY p.period DESC) = 1)"""
 
+# Current activity (task) rows beside the same activity (task) in the department's previous
+# accepted report; they read cur and prev above.
+_ACTIVITY_PAIRS = """
+        SELECT c.department_code, c.period, c.submission_id, a.activity_no AS key,
+               a.status, a.percent_complete, x.prev_period,
+               b.status AS prev_status, b.percent_complete AS prev_percent
+        FROM cur c
+        JOIN activity_report a USING (submission_id)
+        JOIN prev x USING (submission_id)
+        JOIN activity_report b
+            ON b.submission_id = x.prev_submission_id AND b.activity_no = a.activity_no"""
+_TASK_PAIRS = """
+        SELECT c.department_code, c.period, c.submission_id, a.task_id AS key,
+               a.status, NULL::DOUBLE AS percent_complete, x.prev_period,
+               b.status AS prev_status, NULL::DOUBLE AS prev_percent
+        FROM cur c
+        JOIN priority_task_report a USING (submission_id)
+        JOIN prev x USING (submission_id)
+        JOIN priority_task_report b
+            ON b.submission_id = x.prev_submission_id AND b.task_id = a.task_id"""
+
 SQL: dict[str, str] = {
     # The department's accepted report for the latest period before $period (what an upload's
     # statuses are compared with; its rows come from submission_rows).
@@ -33,27 +54,8 @@ SQL: dict[str, str] = {
     "quality_indicator_values": """
         SELECT department_code, period, submission_id, indicator_code, district_code, year, value
         FROM indicator_values_latest WHERE plan_id = $plan""",
-    # Current activity rows beside the same activity in the department's previous accepted report.
-    "quality_activity_pairs": f"""
-        {_CURRENT_AND_PREVIOUS}
-        SELECT c.department_code, c.period, c.submission_id, a.activity_no AS key,
-               a.status, a.percent_complete, x.prev_period,
-               b.status AS prev_status, b.percent_complete AS prev_percent
-        FROM cur c
-        JOIN activity_report a USING (submission_id)
-        JOIN prev x USING (submission_id)
-        JOIN activity_report b
-            ON b.submission_id = x.prev_submission_id AND b.activity_no = a.activity_no""",
-    "quality_task_pairs": f"""
-        {_CURRENT_AND_PREVIOUS}
-        SELECT c.department_code, c.period, c.submission_id, a.task_id AS key,
-               a.status, NULL::DOUBLE AS percent_complete, x.prev_period,
-               b.status AS prev_status, NULL::DOUBLE AS prev_percent
-        FROM cur c
-        JOIN priority_task_report a USING (submission_id)
-        JOIN prev x USING (submission_id)
-        JOIN priority_task_report b
-            ON b.submission_id = x.prev_submission_id AND b.task_id = a.task_id""",
+    "quality_activity_pairs": f"{_CURRENT_AND_PREVIOUS} {_ACTIVITY_PAIRS}",
+    "quality_task_pairs": f"{_CURRENT_AND_PREVIOUS} {_TASK_PAIRS}",
     # Current task rows that carry a completion date, with the report's own date.
     "quality_task_dates": """
         SELECT department_code, period, submission_id, reported_on, task_id, completed_on
@@ -71,24 +73,10 @@ SQL |= {
     "quality_pairs_department": _CURRENT_AND_PREVIOUS.replace(
         "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
     )
-    + """
-        SELECT 'activity' AS kind, c.department_code, c.period, c.submission_id,
-               CAST(a.activity_no AS VARCHAR) AS key, a.status, a.percent_complete, x.prev_period,
-               b.status AS prev_status, b.percent_complete AS prev_percent
-        FROM cur c
-        JOIN activity_report a USING (submission_id)
-        JOIN prev x USING (submission_id)
-        JOIN activity_report b
-            ON b.submission_id = x.prev_submission_id AND b.activity_no = a.activity_no
+    + f"""
+        SELECT 'activity' AS kind, * REPLACE (CAST(key AS VARCHAR) AS key) FROM ({_ACTIVITY_PAIRS})
         UNION ALL
-        SELECT 'task' AS kind, c.department_code, c.period, c.submission_id, a.task_id AS key,
-               a.status, NULL::DOUBLE AS percent_complete, x.prev_period,
-               b.status AS prev_status, NULL::DOUBLE AS prev_percent
-        FROM cur c
-        JOIN priority_task_report a USING (submission_id)
-        JOIN prev x USING (submission_id)
-        JOIN priority_task_report b
-            ON b.submission_id = x.prev_submission_id AND b.task_id = a.task_id""",
+        SELECT 'task' AS kind, * FROM ({_TASK_PAIRS})""",
     "quality_task_dates_department": SQL["quality_task_dates"].replace(
         "WHERE plan_id = $plan", _ONE_DEPARTMENT, 1
     ),
