@@ -49,7 +49,7 @@ def test_warm_up_opens_an_existing_store_and_keeps_it_open(db_env, monkeypatch):
 def test_a_failed_warm_up_is_logged_and_raises_nothing(monkeypatch, caplog):
     monkeypatch.setattr(warmup, "_steps", lambda root: [lambda: 1 / 0, lambda: None])
     with caplog.at_level(logging.ERROR, logger="ui.warmup"):
-        warmup._run()  # what the thread runs: must not raise into the server
+        warmup.warm_up()  # what the thread runs: must not raise into the server
     assert [r.getMessage() for r in caplog.records] == [
         "a warm-up step failed; the first page run will do it"
     ]

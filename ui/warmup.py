@@ -81,12 +81,8 @@ def warm_up(root: Path = ROOT) -> None:
             _log.exception("a warm-up step failed; the first page run will do it")
 
 
-def _run() -> None:
-    warm_up()
-
-
 def start() -> threading.Thread:
     """Warm up on a daemon thread (the server starts at once)."""
-    thread = threading.Thread(target=_run, name="gg-warm-up", daemon=True)
+    thread = threading.Thread(target=warm_up, name="gg-warm-up", daemon=True)
     thread.start()
     return thread
